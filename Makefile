@@ -1,0 +1,59 @@
+# Conseil ouvert — `make run` serves the demo, `make test` runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_PASSWORD := conseil-ouvert-demo
+
+.PHONY: run test lint format check-deploy bench messages chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+messages: $(VENV)/.installed
+	@if [ -d locale ]; then $(PY) manage.py compilemessages --ignore '.venv' -v0; fi
+
+run: $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput -v0
+	DEMO=1 $(PY) manage.py seed_demo
+	@echo
+	@echo "  Conseil ouvert : http://$(HOST):$(PORT)/   (administration : http://$(HOST):$(PORT)/admin/)"
+	@echo "  Comptes de démonstration, mot de passe « $(DEMO_PASSWORD) » :"
+	@echo "    secretariat@example.org  (secrétariat)      president@example.org  (présidence)"
+	@echo "    membre1@example.org … membre12@example.org  (membres)"
+	@echo "    habitant@example.org, habitante@example.org (habitant·es)"
+	@echo
+	DEMO=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) council.asgi:application
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed messages chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The production settings must pass Django's deployment checklist without a warning.
+check-deploy: $(VENV)/.installed
+	DJANGO_ENV=production ALLOWED_HOSTS=conseil.example.org \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed
+	@echo "No benchmark yet."
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3*

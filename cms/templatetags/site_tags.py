@@ -1,0 +1,44 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per interface language: to this page's translation when it has one,
+    else to the same view (or, for a page, the home page) in that language."""
+    request = context["request"]
+    page = context.get("page")
+    translations = {}
+    fallback_path = request.path
+    if isinstance(page, Page):
+        translations = {
+            p.locale.language_code: p.get_url(request)
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+        fallback_path = "/"
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": translations.get(code) or translate_url(fallback_path, code),
+            "current": code == current,
+            "translated": code in translations,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context):
+    """The home page of the current language and its children shown in menus."""
+    site = Site.find_for_request(context["request"])
+    if site is None:
+        return []
+    root = site.root_page.localized
+    return [root, *root.get_children().live().in_menu()]

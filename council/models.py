@@ -1,0 +1,106 @@
+"""The council's people: accounts, councils and mandates."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """An account. People log in by e-mail; the username stays for accounts without one."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True, null=True, blank=True)  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+
+    def save(self, *args, **kwargs):
+        # Several accounts without e-mail must not collide on "".
+        self.email = self.email.strip().lower() if self.email else None
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email or self.username
+
+
+class Council(models.Model):
+    """A consultative council; one commune may run several (digital, seniors, youth…)."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    commune = models.CharField(_("commune"), max_length=120)
+    mission = models.TextField(_("mission"), blank=True)
+
+    class Meta:
+        verbose_name = _("conseil")
+        verbose_name_plural = _("conseils")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", _("président·e")
+    VICE_CHAIR = "vice_chair", _("vice-président·e")
+    MEMBER = "member", _("membre effectif·ve")
+    SUBSTITUTE = "substitute", _("membre suppléant·e")
+    SECRETARY = "secretary", _("secrétariat")
+    OBSERVER = "observer", _("observateur·rice")
+
+
+# Roles that sit on the council (as opposed to staffing it or watching it).
+SEATED_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE)
+# Roles that vote by default; a substitute votes only while replacing a full member.
+VOTING_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+
+class Membership(models.Model):
+    """A mandate: someone holds a role in a council between two dates."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("personne")
+    )
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("conseil")
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    has_voting_right = models.BooleanField(_("droit de vote"), default=True)
+    start = models.DateField(_("début du mandat"), default=timezone.localdate)
+    end = models.DateField(_("fin du mandat"), null=True, blank=True)
+    organisation = models.CharField(_("organisation représentée"), max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mandat")
+        verbose_name_plural = _("mandats")
+        ordering = ["council", "role", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "council", "start"], name="one_mandate_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="mandate_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.council})"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.start <= day and (self.end is None or self.end >= day)
