@@ -137,7 +137,9 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
             # A file, not memory: the browser tests' daphne process opens the same database.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            "TEST": {
+                "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / ".test-db.sqlite3"))
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
