@@ -6,7 +6,11 @@ Nothing outside `deliberation.actions` saves these models; read them through
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -123,3 +127,759 @@ class AgendaItem(Orderable):
         if self.number is not None:
             return self.number
         return (self.sort_order or 0) + 1
+
+
+class Attendance(models.Model):
+    """Whether a member attends a meeting, and how; a substitute names whom they replace."""
+
+    class Status(models.TextChoices):
+        ROOM = "room", _("présent·e en salle")
+        REMOTE = "remote", _("présent·e à distance")
+        EXCUSED = "excused", _("excusé·e")
+        ABSENT = "absent", _("absent·e")
+
+    PRESENT = (Status.ROOM, Status.REMOTE)
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("séance")
+    )
+    membership = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("mandat"),
+    )
+    status = models.CharField(_("présence"), max_length=10, choices=Status.choices)
+    replaces = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_at",
+        verbose_name=_("remplace"),
+        help_text=_("Pour un·e suppléant·e : le membre effectif absent qu'il ou elle remplace."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+    updated = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "membership"], name="one_attendance_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "replaces"], name="one_substitute_per_absent_member"
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaces=F("membership")), name="substitute_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} — {self.get_status_display()}"
+
+    @property
+    def is_present(self) -> bool:
+        return self.status in self.PRESENT
+
+
+class Proxy(models.Model):
+    """An absent voting member lets a present member vote in their name for one meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="proxies", verbose_name=_("séance")
+    )
+    giver = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="proxies_given",
+        verbose_name=_("mandant·e"),
+    )
+    holder = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="proxies_held",
+        verbose_name=_("mandataire"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    created = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("procuration")
+        verbose_name_plural = _("procurations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "giver"], name="one_proxy_per_giver"),
+            models.UniqueConstraint(fields=["meeting", "holder"], name="one_proxy_per_holder"),
+            models.CheckConstraint(condition=~Q(giver=F("holder")), name="proxy_not_to_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver.user} → {self.holder.user}"
+
+
+class Proposal(models.Model):
+    """A text put to the council under an agenda item, kept as numbered paragraphs."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("projet")
+        ADOPTED = "adopted", _("adoptée")
+        REJECTED = "rejected", _("rejetée")
+        WITHDRAWN = "withdrawn", _("retirée")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("point de l'ordre du jour"),
+    )
+    title = models.CharField(_("titre"), max_length=255)
+    summary = models.TextField(
+        _("en bref"), blank=True, help_text=_("Résumé en langage clair, facultatif.")
+    )
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.DRAFT)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="proposals", verbose_name=_("auteur·rices")
+    )
+    created = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalVersion(models.Model):
+    """A readable state of a proposal's text; every change makes a new one."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="versions", verbose_name=_("proposition")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    paragraphs = models.JSONField(_("paragraphes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    from_amendment = models.ForeignKey(
+        "Amendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_versions",
+        verbose_name=_("issue de l'amendement"),
+    )
+
+    class Meta:
+        verbose_name = _("version d'une proposition")
+        verbose_name_plural = _("versions d'une proposition")
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="one_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} (v{self.number})"
+
+
+class Amendment(models.Model):
+    """A change to some paragraphs of one version of a proposal.
+
+    `operations` is a list of {"op": "replace" | "delete" | "insert_after",
+    "paragraph": <1-based number in base_version>, "text": <new text or "">}.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("déposé")
+        ADOPTED = "adopted", _("adopté")
+        REJECTED = "rejected", _("rejeté")
+        WITHDRAWN = "withdrawn", _("retiré")
+        STALE = "stale", _("à actualiser")
+
+    class Op(models.TextChoices):
+        REPLACE = "replace", _("remplacer")
+        DELETE = "delete", _("supprimer")
+        INSERT_AFTER = "insert_after", _("insérer après")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("proposition")
+    )
+    number = models.PositiveIntegerField(_("numéro"))
+    base_version = models.ForeignKey(
+        ProposalVersion,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("version amendée"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("auteur·rice"),
+    )
+    operations = models.JSONField(_("modifications"), default=list)
+    justification = models.TextField(_("justification"), blank=True)
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.PENDING)
+    rebased_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rebased_as",
+        verbose_name=_("actualisation de"),
+    )
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("amendement")
+        verbose_name_plural = _("amendements")
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="one_amendment_number"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Amendement %(number)s") % {"number": self.number})
+
+    @property
+    def paragraph_numbers(self) -> set[int]:
+        return {int(op["paragraph"]) for op in self.operations}
+
+
+class Comment(models.Model):
+    """A remark on a proposal or an amendment; replies go one level deep."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("proposition"),
+    )
+    amendment = models.ForeignKey(
+        Amendment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("amendement"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("en réponse à"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deliberation_comments",
+        verbose_name=_("auteur·rice"),
+    )
+    # Sanitised once, on write (deliberation.sanitize); safe to render as is.
+    body = models.TextField(_("texte"))
+    created = models.DateTimeField(_("publié le"), auto_now_add=True)
+    hidden = models.BooleanField(_("masqué"), default=False)
+    hidden_reason = models.CharField(_("motif du masquage"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("commentaire")
+        verbose_name_plural = _("commentaires")
+        ordering = ["created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(proposal__isnull=False, amendment__isnull=True)
+                    | Q(proposal__isnull=True, amendment__isnull=False)
+                ),
+                name="comment_has_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Commentaire de %(author)s") % {"author": self.author})
+
+
+class SpeakerRequest(models.Model):
+    """A place in an agenda item's speakers' list."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("en attente")
+        SPEAKING = "speaking", _("a la parole")
+        DONE = "done", _("est intervenu·e")
+        REMOVED = "removed", _("retiré·e")
+
+    ACTIVE = (State.WAITING, State.SPEAKING)
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="speaker_requests",
+        verbose_name=_("point de l'ordre du jour"),
+    )
+    membership = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="speaker_requests",
+        verbose_name=_("mandat"),
+    )
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.WAITING)
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("début de l'intervention"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("fin de l'intervention"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajoutée par"),
+    )
+
+    class Meta:
+        verbose_name = _("demande de parole")
+        verbose_name_plural = _("demandes de parole")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item", "membership"],
+                condition=Q(state__in=["waiting", "speaking"]),
+                name="one_active_request_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["agenda_item"],
+                condition=Q(state="speaking"),
+                name="one_speaker_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} — {self.get_state_display()}"
+
+
+class Choice(models.TextChoices):
+    YES = "yes", _("pour")
+    NO = "no", _("contre")
+    ABSTAIN = "abstain", _("abstention")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("en ligne")
+    ROOM_ROLL_CALL = "room_roll_call", _("en salle (appel nominal)")
+    PROXY = "proxy", _("par procuration")
+
+
+class Ballot(models.Model):
+    """A vote of the council on an amendment, a proposal or a procedural question."""
+
+    class Subject(models.TextChoices):
+        AMENDMENT = "amendment", _("amendement")
+        PROPOSAL = "proposal", _("proposition")
+        PROCEDURAL = "procedural", _("question de procédure")
+
+    class Method(models.TextChoices):
+        YES_NO_ABSTAIN = "yes_no_abstain", _("pour / contre / abstention")
+
+    class Secrecy(models.TextChoices):
+        OPEN = "open", _("vote nominatif")
+        SECRET = "secret", _("scrutin secret")
+
+    class Rule(models.TextChoices):
+        SIMPLE = "simple", _("majorité simple")
+        ABSOLUTE = "absolute", _("majorité absolue")
+        TWO_THIRDS = "two_thirds", _("majorité des deux tiers")
+
+    class RoomMethod(models.TextChoices):
+        ROLL_CALL = "roll_call", _("appel nominal")
+        SHOW_OF_HANDS = "show_of_hands", _("à main levée (totaux)")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("en préparation")
+        OPEN = "open", _("ouvert")
+        CLOSED = "closed", _("clos")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="ballots",
+        verbose_name=_("point de l'ordre du jour"),
+    )
+    subject = models.CharField(_("objet"), max_length=20, choices=Subject.choices)
+    amendment = models.ForeignKey(
+        Amendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballots",
+        verbose_name=_("amendement"),
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballots",
+        verbose_name=_("proposition"),
+    )
+    # The version put to the vote, fixed when the ballot opens.
+    proposal_version = models.ForeignKey(
+        ProposalVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballots",
+        verbose_name=_("version soumise au vote"),
+    )
+    question = models.CharField(_("question posée"), max_length=500)
+    method = models.CharField(
+        _("modalité de vote"),
+        max_length=20,
+        choices=Method.choices,
+        default=Method.YES_NO_ABSTAIN,
+    )
+    secrecy = models.CharField(
+        _("publicité du vote"), max_length=10, choices=Secrecy.choices, default=Secrecy.OPEN
+    )
+    rule = models.CharField(
+        _("règle de majorité"), max_length=20, choices=Rule.choices, default=Rule.SIMPLE
+    )
+    room_method = models.CharField(
+        _("vote en salle"),
+        max_length=20,
+        choices=RoomMethod.choices,
+        default=RoomMethod.ROLL_CALL,
+    )
+    show_running_tally = models.BooleanField(
+        _("afficher les résultats en cours de vote"), default=False
+    )
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("ouvert le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ouvert par"),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clos par"),
+    )
+    room_yes = models.PositiveIntegerField(_("pour (en salle)"), null=True, blank=True)
+    room_no = models.PositiveIntegerField(_("contre (en salle)"), null=True, blank=True)
+    room_abstain = models.PositiveIntegerField(_("abstentions (en salle)"), null=True, blank=True)
+    room_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("totaux de la salle saisis par"),
+    )
+
+    class Meta:
+        verbose_name = _("scrutin")
+        verbose_name_plural = _("scrutins")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item"],
+                condition=Q(state="open"),
+                name="one_open_ballot_per_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_secret(self) -> bool:
+        return self.secrecy == self.Secrecy.SECRET
+
+    @property
+    def has_show_of_hands(self) -> bool:
+        return self.room_yes is not None
+
+
+class Vote(models.Model):
+    """A named vote in an open ballot. `voter` cast it; `proxy_for` is whom it was cast for."""
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.PROTECT, related_name="votes", verbose_name=_("scrutin")
+    )
+    voter = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="votes",
+        verbose_name=_("votant·e"),
+    )
+    choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
+    proxy_for = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes_by_proxy",
+        verbose_name=_("par procuration de"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+    created_at = models.DateTimeField(_("exprimé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # A holder votes once in their own name and once for the proxy they hold.
+            models.UniqueConstraint(
+                fields=["ballot", "voter"],
+                condition=Q(proxy_for__isnull=True),
+                name="one_vote_per_voter",
+            ),
+            models.UniqueConstraint(fields=["ballot", "proxy_for"], name="one_vote_per_proxy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter.user}: {self.get_choice_display()}"
+
+
+class BallotParticipation(models.Model):
+    """Who took part in a secret ballot, and how; never what they chose."""
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.PROTECT, related_name="participations", verbose_name=_("scrutin")
+    )
+    voter = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="ballot_participations",
+        verbose_name=_("votant·e"),
+    )
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
+    proxy_for = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballot_participations_by_proxy",
+        verbose_name=_("par procuration de"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+
+    class Meta:
+        verbose_name = _("participation à un scrutin secret")
+        verbose_name_plural = _("participations à un scrutin secret")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "voter"],
+                condition=Q(proxy_for__isnull=True),
+                name="one_participation_per_voter",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "proxy_for"], name="one_participation_per_proxy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.voter.user)
+
+
+class SecretChoice(models.Model):
+    """What was chosen in a secret ballot: no voter, no time, a random id.
+
+    The action that records a choice rewrites the ballot's whole set of choices in a random
+    order, so neither the storage order nor the writing transaction ties a choice to the
+    participation recorded with it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.PROTECT, related_name="secret_choices", verbose_name=_("scrutin")
+    )
+    choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("bulletin secret")
+        verbose_name_plural = _("bulletins secrets")
+
+    def __str__(self) -> str:
+        return self.get_choice_display()
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise ImmutableError(_("Une décision enregistrée ne peut pas être modifiée."))
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise ImmutableError(_("Une décision enregistrée ne peut pas être supprimée."))
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class Decision(models.Model):
+    """What a closed ballot decided, recorded once and complete enough to stand alone."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("adopté")
+        REJECTED = "rejected", _("rejeté")
+        NO_QUORUM = "no_quorum", _("quorum non atteint")
+
+    ballot = models.OneToOneField(
+        Ballot, on_delete=models.PROTECT, related_name="decision", verbose_name=_("scrutin")
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("séance")
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("point de l'ordre du jour"),
+    )
+    outcome = models.CharField(_("résultat"), max_length=20, choices=Outcome.choices)
+    subject = models.CharField(_("objet"), max_length=20, choices=Ballot.Subject.choices)
+    question = models.CharField(_("question posée"), max_length=500)
+    secrecy = models.CharField(
+        _("publicité du vote"), max_length=10, choices=Ballot.Secrecy.choices
+    )
+    rule = models.CharField(_("règle de majorité"), max_length=20, choices=Ballot.Rule.choices)
+    # {"online": {"yes": n, "no": n, "abstain": n}, "room_roll_call": …, "proxy": …,
+    #  "show_of_hands": …, "total": …, "voters": n (who could vote at close)}
+    tally = models.JSONField(_("décompte par canal"))
+    # {"members_with_vote": n, "present": n, "required": n, "reached": bool,
+    #  "second_convocation": bool}
+    quorum = models.JSONField(_("quorum"))
+    # Named votes of an open ballot: [{"membership": id, "name": str, "choice": str,
+    # "channel": str, "proxy_for": id|None, "proxy_for_name": str|None}]; [] when secret.
+    named_votes = models.JSONField(_("votes nominatifs"), default=list)
+    # The exact text put to the vote: the proposal's paragraphs, or the amendment's
+    # operations with the paragraphs they change, or the procedural question.
+    text_voted = models.JSONField(_("texte soumis au vote"))
+    # Amendments this decision applied (an adopted amendment) or that the text voted
+    # already contains (a proposal): [{"id", "number", "author", "operations"}].
+    amendments_applied = models.JSONField(_("amendements appliqués"), default=list)
+    resulting_version = models.ForeignKey(
+        ProposalVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version résultante"),
+    )
+    opened_at = models.DateTimeField(_("scrutin ouvert le"))
+    closed_at = models.DateTimeField(_("scrutin clos le"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("clos par"),
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question} — {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise ImmutableError(_("Une décision enregistrée ne peut pas être modifiée."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ImmutableError(_("Une décision enregistrée ne peut pas être supprimée."))
+
+
+class AuditEntry(models.Model):
+    """One line of the audit trail: who did what to a meeting or a ballot, and when.
+
+    Never holds a secret ballot's choice.
+    """
+
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur·rice"),
+    )
+    action = models.CharField(_("action"), max_length=60)
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("séance"),
+    )
+    ballot = models.ForeignKey(
+        Ballot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("scrutin"),
+    )
+    data = models.JSONField(_("détails"), default=dict)
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal des actions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
