@@ -4,16 +4,64 @@ Actions describe what happened as a typed event and hand it to `send_event_on_co
 nothing else in the code base talks to the channel layer (ruff's TID251 enforces it).
 Events leave only once the transaction that caused them has committed, so no watcher
 ever sees a state that was rolled back.
+
+What leaves is not the bare event: for a meeting group, the HTML fragments the event
+changes are rendered once per audience (public, members, staff) by the templates the pages
+use, and each audience's group receives its own rendering. A user group receives that
+user's own fragments. `deliberation.live` knows which fragments each event type touches.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import logging
 from typing import Any, ClassVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# Who watches a meeting. Chair and secretariat share "staff": the consoles differ by which
+# fragments they show, not by what they may see.
+PUBLIC = "public"
+MEMBERS = "members"
+STAFF = "staff"
+AUDIENCES: tuple[str, ...] = (PUBLIC, MEMBERS, STAFF)
+
+# The consumer method that forwards a push to its socket ("live.push" → `live_push`).
+PUSH_TYPE = "live.push"
+
+_MEETING_PREFIX = "meeting-"
+_USER_PREFIX = "user-"
+
+
+def meeting_group(meeting_id: int) -> str:
+    return f"{_MEETING_PREFIX}{meeting_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"{_USER_PREFIX}{user_id}"
+
+
+def audience_group(meeting_id: int, audience: str) -> str:
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}")
+    return f"{meeting_group(meeting_id)}.{audience}"
+
+
+def parse_group(group: str) -> tuple[str, int]:
+    """("meeting", 3) for "meeting-3", ("user", 7) for "user-7"."""
+    for kind, prefix in (("meeting", _MEETING_PREFIX), ("user", _USER_PREFIX)):
+        if group.startswith(prefix) and group[len(prefix) :].isdigit():
+            return kind, int(group[len(prefix) :])
+    raise ValueError(f"Not a meeting or user group: {group!r}")
+
+
+_REGISTRY: dict[str, type[Event]] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,20 +70,74 @@ class Event:
 
     type: ClassVar[str]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        event_type = cls.__dict__.get("type")
+        if isinstance(event_type, str):
+            _REGISTRY[event_type] = cls
+
+    def public_fields(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
     def as_message(self) -> dict[str, Any]:
-        # Channels routes "a.b" to the consumer method "a_b".
-        return {"type": self.type, **dataclasses.asdict(self)}
+        return {"type": self.type, **self.public_fields()}
+
+
+def event_types() -> dict[str, type[Event]]:
+    """Every event class by its type, as declared (used to check the live map covers them)."""
+    return dict(_REGISTRY)
+
+
+def build_pushes(group: str, event: Event) -> list[tuple[str, dict[str, Any]]]:
+    """The (channel group, message) pairs that announce `event` to `group`'s watchers."""
+    # Imported here: live imports selectors and models, which the actions importing this
+    # module must not pull in a cycle.
+    from deliberation import live
+
+    kind, object_id = parse_group(group)
+    data = event.public_fields()
+
+    def message(fragments: dict[str, str], announcement: str = "") -> dict[str, Any]:
+        payload: dict[str, Any] = {"event": event.type, "data": data, "fragments": fragments}
+        if announcement:
+            payload["announce"] = announcement
+        # Encoded once here, not once per socket: the consumer forwards the text as is.
+        return {
+            "type": PUSH_TYPE,
+            "event": event.type,
+            "text": json.dumps(payload, cls=DjangoJSONEncoder),
+        }
+
+    if kind == "user":
+        fragments = live.render_user_fragments(object_id, event)
+        return [(group, message(fragments))] if fragments else []
+    pushes: list[tuple[str, dict[str, Any]]] = []
+    rendered = live.render_meeting_fragments(object_id, event)
+    for audience, (fragments, announcement) in rendered.items():
+        pushes.append((audience_group(object_id, audience), message(fragments, announcement)))
+    # Per-user fragments that a meeting-wide change alters (a ballot opening gives each
+    # voter a ballot paper) go to each concerned user's own group.
+    for user_id, fragments in live.render_users_affected(object_id, event).items():
+        pushes.append((user_group(user_id), message(fragments)))
+    return pushes
+
+
+def deliver(group: str, event: Event) -> None:
+    """Render and send now; `send_event_on_commit` calls this once the transaction commits."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for channel_group, message in build_pushes(group, event):
+        async_to_sync(layer.group_send)(channel_group, message)
 
 
 def send_event_on_commit(group: str, event: Event) -> None:
-    """Send `event` to `group` once the current transaction commits."""
-    message = event.as_message()
+    """Send `event` to `group`'s watchers once the current transaction commits."""
 
     def send() -> None:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(group, message)
+        deliver(group, event)
 
+    # robust: a failed broadcast is logged, it must not undo or fail a committed vote.
     transaction.on_commit(send, robust=True)
 
 

@@ -1,0 +1,477 @@
+"""What the live room shows, and which parts of it each event changes.
+
+A page is a set of fragments, each an element with a stable id rendered by one template
+under `templates/deliberation/fragments/`. The full pages include those templates; after an
+event, `deliberation.events` asks this module to render the fragments that event changed,
+once per audience, and pushes them. The same `RoomState` feeds both, so a reload and a push
+always show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from council import rules as council_rules
+from council.models import SEATED_ROLES, Membership
+from deliberation import events
+from deliberation.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Ballot,
+    Comment,
+    Decision,
+    Meeting,
+    Proposal,
+    ProposalVersion,
+    Proxy,
+    SpeakerRequest,
+)
+
+PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
+ALL = frozenset(events.AUDIENCES)
+INSIDE = frozenset({MEMBERS, STAFF})
+
+
+@dataclass(frozen=True)
+class Fragment:
+    key: str
+    template: str
+    audiences: frozenset[str] = ALL
+
+
+# Fragments shared by an audience. The key is the element's id in every page.
+FRAGMENTS: dict[str, Fragment] = {
+    fragment.key: fragment
+    for fragment in (
+        Fragment("live-status", "deliberation/fragments/status.html"),
+        Fragment("live-agenda", "deliberation/fragments/agenda.html"),
+        Fragment("live-item", "deliberation/fragments/item.html"),
+        Fragment("live-speakers", "deliberation/fragments/speakers.html"),
+        Fragment("live-attendance", "deliberation/fragments/attendance.html"),
+        Fragment("live-ballots", "deliberation/fragments/ballots.html"),
+        Fragment("live-participate", "deliberation/fragments/participate.html", INSIDE),
+        Fragment("console-items", "deliberation/fragments/console_items.html", frozenset({STAFF})),
+        Fragment(
+            "console-ballots", "deliberation/fragments/console_ballots.html", frozenset({STAFF})
+        ),
+        Fragment(
+            "console-roll-call", "deliberation/fragments/console_roll_call.html", frozenset({STAFF})
+        ),
+        Fragment(
+            "console-attendance",
+            "deliberation/fragments/console_attendance.html",
+            frozenset({STAFF}),
+        ),
+    )
+}
+
+# A user's own fragments; their element id carries the meeting id, since one user's group
+# serves every meeting page that user has open.
+USER_FRAGMENTS: dict[str, str] = {
+    "my-vote": "deliberation/fragments/my_vote.html",
+}
+
+
+def user_fragment_id(key: str, meeting_id: int) -> str:
+    return f"{key}-{meeting_id}"
+
+
+_ITEM = ("live-status", "live-agenda", "live-item", "live-speakers", "live-ballots")
+_ITEM_STAFF = ("live-participate", "console-items", "console-ballots", "console-roll-call")
+_TEXT = ("live-item", "live-participate", "console-ballots")
+_BALLOT = ("live-ballots", "console-ballots", "console-roll-call")
+_PRESENCE = ("live-attendance", "console-attendance", "console-roll-call", "live-participate")
+
+# Which fragments each event type changes; `True` in the second place: each seated
+# member's own fragments change too. An event type missing here re-renders everything.
+EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "deliberation.meeting_opened": (("live-status", "live-agenda", *_ITEM_STAFF), True),
+    "deliberation.meeting_closed": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.agenda_changed": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.item_opened": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.item_closed": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.attendance_changed": ((*_PRESENCE, "live-status"), True),
+    "deliberation.proxy_given": ((*_PRESENCE,), True),
+    "deliberation.proposal_created": (_TEXT, False),
+    "deliberation.amendment_proposed": (_TEXT, False),
+    "deliberation.amendment_withdrawn": (_TEXT, False),
+    "deliberation.amendment_rebased": (_TEXT, False),
+    "deliberation.comment_added": (("live-item",), False),
+    "deliberation.speakers_changed": (("live-speakers",), False),
+    "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
+    "deliberation.vote_count_changed": (_BALLOT, False),
+    "deliberation.version_merged": (_TEXT, False),
+    "deliberation.ballot_closed": ((*_BALLOT, *_TEXT), True),
+}
+# Events sent to a user group re-render that user's own fragments.
+USER_EVENTS_DEFAULT = tuple(USER_FRAGMENTS)
+
+
+def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool]:
+    return EVENT_FRAGMENTS.get(event_type, (tuple(FRAGMENTS), True))
+
+
+# --- Who watches as what -----------------------------------------------------------------
+
+
+def audiences_for_user(user: Any, meeting: Meeting) -> set[str]:
+    """The audiences this user may watch the meeting as (the server decides, never the URL)."""
+    council = meeting.council_id
+    staff = council_rules.is_secretariat(user, council) or council_rules.can_preside(user, council)
+    allowed: set[str] = set()
+    if meeting.state != Meeting.State.DRAFT or staff:
+        allowed.add(PUBLIC)
+    if staff or council_rules.is_member(user, council) or council_rules.is_observer(user, council):
+        allowed.add(MEMBERS)
+    if staff:
+        allowed.add(STAFF)
+    return allowed
+
+
+def allowed_audiences(user: Any, meeting_id: int) -> set[str] | None:
+    """None when the meeting does not exist."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    return audiences_for_user(user, meeting)
+
+
+# --- What the room holds -----------------------------------------------------------------
+
+
+def seated_memberships(meeting: Meeting) -> list[Membership]:
+    """The council's current seated members, on the meeting's day."""
+    return list(
+        Membership.objects.current(on=timezone.localdate(meeting.start))
+        .filter(council_id=meeting.council_id, role__in=SEATED_ROLES)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+class RoomState:
+    """Everything the fragments of one meeting show, for one audience, read lazily.
+
+    `forms` lets a page hand back a bound form (with its errors) in place of the blank one.
+    """
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        audience: str,
+        *,
+        user: Any = None,
+        forms: dict[str, Any] | None = None,
+    ) -> None:
+        self.meeting = meeting
+        self.audience = audience
+        self.user = user
+        self.bound_forms = forms or {}
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == PUBLIC
+
+    @property
+    def is_inside(self) -> bool:
+        return self.audience in INSIDE
+
+    @property
+    def is_staff(self) -> bool:
+        return self.audience == STAFF
+
+    @cached_property
+    def items(self) -> list[AgendaItem]:
+        return list(self.meeting.agenda_items.order_by("sort_order", "pk"))
+
+    @cached_property
+    def current_item(self) -> AgendaItem | None:
+        item_id = self.meeting.current_item_id
+        return next((item for item in self.items if item.pk == item_id), None)
+
+    @cached_property
+    def item(self) -> AgendaItem | None:
+        """The current item, if this audience may see its content."""
+        item = self.current_item
+        if item is None or (self.is_public and not item.is_public):
+            return None
+        return item
+
+    @property
+    def item_is_closed_session(self) -> bool:
+        return self.current_item is not None and self.item is None
+
+    @cached_property
+    def proposals(self) -> list[Proposal]:
+        if self.item is None:
+            return []
+        visible_comments = (
+            Comment.objects.filter(hidden=False, parent=None)
+            .select_related("author")
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Comment.objects.filter(hidden=False).select_related("author"),
+                    to_attr="visible_replies",
+                )
+            )
+        )
+        return list(
+            self.item.proposals.prefetch_related(
+                "authors",
+                Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number")),
+                Prefetch(
+                    "amendments",
+                    queryset=Amendment.objects.select_related("author", "base_version")
+                    .prefetch_related(
+                        Prefetch("comments", queryset=visible_comments, to_attr="threads")
+                    )
+                    .order_by("number"),
+                ),
+                Prefetch("comments", queryset=visible_comments, to_attr="threads"),
+            ).order_by("pk")
+        )
+
+    @cached_property
+    def speakers(self) -> list[SpeakerRequest]:
+        if self.item is None:
+            return []
+        return list(
+            self.item.speaker_requests.filter(
+                state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING]
+            )
+            .select_related("membership__user")
+            .order_by("requested_at", "pk")
+        )
+
+    @property
+    def current_speaker(self) -> SpeakerRequest | None:
+        return next((s for s in self.speakers if s.state == SpeakerRequest.State.SPEAKING), None)
+
+    @property
+    def waiting_speakers(self) -> list[SpeakerRequest]:
+        return [s for s in self.speakers if s.state == SpeakerRequest.State.WAITING]
+
+    @cached_property
+    def attendances(self) -> list[Attendance]:
+        return list(self.meeting.attendances.select_related("membership__user", "replaces__user"))
+
+    @cached_property
+    def proxies(self) -> list[Proxy]:
+        return list(self.meeting.proxies.select_related("giver__user", "holder__user"))
+
+    @cached_property
+    def quorum(self) -> Any:
+        from deliberation import selectors
+
+        return selectors.quorum(self.meeting)
+
+    @cached_property
+    def ballots(self) -> list[Ballot]:
+        if self.item is None:
+            return []
+        ballots = list(
+            self.item.ballots.exclude(state=Ballot.State.DRAFT)
+            .select_related("decision", "amendment", "proposal")
+            .annotate(
+                named_count=Count("votes", distinct=True),
+                secret_count=Count("participations", distinct=True),
+            )
+            .order_by("created_at", "pk")
+        )
+        for ballot in ballots:
+            # How many have voted, whatever the channel; show-of-hands totals count too.
+            hands = (ballot.room_yes or 0) + (ballot.room_no or 0) + (ballot.room_abstain or 0)
+            ballot.votes_cast = ballot.named_count + ballot.secret_count + hands
+        return ballots
+
+    @cached_property
+    def open_ballot(self) -> Ballot | None:
+        return next((b for b in self.ballots if b.state == Ballot.State.OPEN), None)
+
+    @cached_property
+    def members(self) -> list[Membership]:
+        return seated_memberships(self.meeting)
+
+    @cached_property
+    def forms(self) -> _Forms:
+        return _Forms(self)
+
+    def decision_text(self, decision: Decision) -> str:
+        return announcement_for_decision(decision)
+
+
+class _Forms:
+    """Blank forms built from the room's state, unless the page handed back a bound one."""
+
+    def __init__(self, room: RoomState) -> None:
+        self._room = room
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._room.bound_forms:
+            return self._room.bound_forms[name]
+        if name not in self._cache:
+            from deliberation import forms
+
+            self._cache[name] = forms.blank_form(name, self._room)
+        return self._cache[name]
+
+
+def room_state(
+    meeting_id: int, audience: str, *, user: Any = None, forms: dict[str, Any] | None = None
+) -> RoomState | None:
+    meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    return RoomState(meeting, audience, user=user, forms=forms)
+
+
+# --- Rendering ---------------------------------------------------------------------------
+
+
+def render_fragment(key: str, room: RoomState, request: Any = None) -> str:
+    fragment = FRAGMENTS[key]
+    context = {"room": room, "fragment_id": key, "audience": room.audience}
+    return render_to_string(fragment.template, context, request=request)
+
+
+def render_room(
+    room: RoomState, keys: Iterable[str] | None = None, request: Any = None
+) -> dict[str, str]:
+    wanted = FRAGMENTS if keys is None else keys
+    return {
+        key: render_fragment(key, room, request)
+        for key in wanted
+        if room.audience in FRAGMENTS[key].audiences
+    }
+
+
+def render_user(room: RoomState, request: Any = None) -> dict[str, str]:
+    """The room's user's own fragments (a ballot paper for each open ballot they may cast)."""
+    context = {"room": room, "audience": room.audience, "viewer": room.user}
+    out: dict[str, str] = {}
+    for key, template in USER_FRAGMENTS.items():
+        fragment_id = user_fragment_id(key, room.meeting.pk)
+        out[fragment_id] = render_to_string(
+            template, {**context, "fragment_id": fragment_id}, request=request
+        )
+    return out
+
+
+def _in_site_language(function: Callable[[], Any]) -> Any:
+    # A push is rendered once for everyone, outside any request: in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return function()
+
+
+def render_meeting_fragments(
+    meeting_id: int, event: events.Event
+) -> dict[str, tuple[dict[str, str], str]]:
+    """{audience: ({fragment id: html}, announcement)} for a meeting-wide event."""
+    keys, _users = fragments_for(event.type)
+
+    def render() -> dict[str, tuple[dict[str, str], str]]:
+        out = {}
+        for audience in events.AUDIENCES:
+            room = room_state(meeting_id, audience)
+            if room is None:
+                return {}
+            out[audience] = (render_room(room, keys), announcement(event, room))
+        return out
+
+    result: dict[str, tuple[dict[str, str], str]] = _in_site_language(render)
+    return result
+
+
+def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dict[str, str]]:
+    """{user id: {fragment id: html}} for each seated member whose own fragments changed."""
+    _keys, users = fragments_for(event.type)
+    if not users:
+        return {}
+
+    def render() -> dict[int, dict[str, str]]:
+        meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+        if meeting is None:
+            return {}
+        out = {}
+        for membership in seated_memberships(meeting):
+            room = RoomState(meeting, MEMBERS, user=membership.user)
+            out[membership.user_id] = render_user(room)
+        return out
+
+    result: dict[int, dict[str, str]] = _in_site_language(render)
+    return result
+
+
+def render_user_fragments(user_id: int, event: events.Event) -> dict[str, str]:
+    """A user-group event: that user's fragments for the meeting the event names."""
+    meeting_id = getattr(event, "meeting_id", None)
+    if meeting_id is None:
+        return {}
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    room = room_state(meeting_id, MEMBERS, user=user)
+    if user is None or room is None:
+        return {}
+    result: dict[str, str] = _in_site_language(lambda: render_user(room))
+    return result
+
+
+# --- Announcements -----------------------------------------------------------------------
+
+
+def announcement_for_decision(decision: Decision) -> str:
+    total = decision.tally.get("total", {}) if isinstance(decision.tally, dict) else {}
+    subjects: dict[str, str] = {
+        Ballot.Subject.AMENDMENT: _("amendement"),
+        Ballot.Subject.PROPOSAL: _("proposition"),
+        Ballot.Subject.PROCEDURAL: _("question"),
+    }
+    subject = subjects.get(decision.subject, _("question"))
+    outcome = decision.get_outcome_display()
+    if decision.outcome == Decision.Outcome.NO_QUORUM:
+        return _("Scrutin clos : %(outcome)s.") % {"outcome": outcome}
+    return _(
+        "Scrutin clos : %(subject)s %(outcome)s, %(yes)s pour, %(no)s contre, "
+        "%(abstain)s abstention(s)."
+    ) % {
+        "subject": subject,
+        "outcome": outcome,
+        "yes": total.get("yes", 0),
+        "no": total.get("no", 0),
+        "abstain": total.get("abstain", 0),
+    }
+
+
+def announcement(event: events.Event, room: RoomState) -> str:
+    """A sentence for screen readers, or "" for changes that should pass silently."""
+    if event.type == "deliberation.ballot_closed":
+        decision = (
+            Decision.objects.filter(ballot_id=getattr(event, "ballot_id", 0))
+            .select_related("agenda_item")
+            .first()
+        )
+        if decision is None or (room.is_public and not decision.agenda_item.is_public):
+            return ""
+        return announcement_for_decision(decision)
+    if event.type == "deliberation.ballot_opened":
+        ballot = room.open_ballot
+        return _("Scrutin ouvert : %(question)s") % {"question": ballot.question} if ballot else ""
+    if event.type == "deliberation.item_opened" and room.current_item is not None:
+        return _("Point %(number)s ouvert : %(title)s") % {
+            "number": room.current_item.display_number,
+            "title": room.current_item.title,
+        }
+    return ""
