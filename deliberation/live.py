@@ -15,24 +15,22 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from council import rules as council_rules
 from council.models import SEATED_ROLES, Membership
-from deliberation import events
+from deliberation import events, selectors
 from deliberation.models import (
     AgendaItem,
     Amendment,
     Attendance,
     Ballot,
-    Comment,
+    Choice,
     Decision,
     Meeting,
     Proposal,
-    ProposalVersion,
     Proxy,
     SpeakerRequest,
 )
@@ -149,16 +147,6 @@ def allowed_audiences(user: Any, meeting_id: int) -> set[str] | None:
 # --- What the room holds -----------------------------------------------------------------
 
 
-def seated_memberships(meeting: Meeting) -> list[Membership]:
-    """The council's current seated members, on the meeting's day."""
-    return list(
-        Membership.objects.current(on=timezone.localdate(meeting.start))
-        .filter(council_id=meeting.council_id, role__in=SEATED_ROLES)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
-
-
 class RoomState:
     """Everything the fragments of one meeting show, for one audience, read lazily.
 
@@ -192,7 +180,7 @@ class RoomState:
 
     @cached_property
     def items(self) -> list[AgendaItem]:
-        return list(self.meeting.agenda_items.order_by("sort_order", "pk"))
+        return selectors.agenda(self.meeting)
 
     @cached_property
     def current_item(self) -> AgendaItem | None:
@@ -215,84 +203,66 @@ class RoomState:
     def proposals(self) -> list[Proposal]:
         if self.item is None:
             return []
-        visible_comments = (
-            Comment.objects.filter(hidden=False, parent=None)
-            .select_related("author")
-            .prefetch_related(
-                Prefetch(
-                    "replies",
-                    queryset=Comment.objects.filter(hidden=False).select_related("author"),
-                    to_attr="visible_replies",
-                )
-            )
-        )
-        return list(
-            self.item.proposals.prefetch_related(
-                "authors",
-                Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number")),
-                Prefetch(
-                    "amendments",
-                    queryset=Amendment.objects.select_related("author", "base_version")
-                    .prefetch_related(
-                        Prefetch("comments", queryset=visible_comments, to_attr="threads")
-                    )
-                    .order_by("number"),
-                ),
-                Prefetch("comments", queryset=visible_comments, to_attr="threads"),
-            ).order_by("pk")
-        )
+        proposals = list(selectors.proposals_for(self.item))
+        for proposal in proposals:
+            versions = list(proposal.versions.all())
+            proposal.current_version = versions[-1] if versions else None
+            proposal.earlier_versions = versions[-2::-1]
+            for amendment in proposal.amendments.all():
+                amendment.changes = [
+                    {
+                        "paragraph": change.paragraph,
+                        "label": Amendment.Op(change.op).label,
+                        "html": change.html,
+                    }
+                    for change in selectors.amendment_changes(amendment)
+                ]
+        return proposals
 
     @cached_property
-    def speakers(self) -> list[SpeakerRequest]:
-        if self.item is None:
-            return []
-        return list(
-            self.item.speaker_requests.filter(
-                state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING]
-            )
-            .select_related("membership__user")
-            .order_by("requested_at", "pk")
-        )
+    def speakers(self) -> selectors.Speakers | None:
+        return selectors.speakers(self.item) if self.item is not None else None
 
     @property
     def current_speaker(self) -> SpeakerRequest | None:
-        return next((s for s in self.speakers if s.state == SpeakerRequest.State.SPEAKING), None)
+        return self.speakers.current if self.speakers else None
 
     @property
     def waiting_speakers(self) -> list[SpeakerRequest]:
-        return [s for s in self.speakers if s.state == SpeakerRequest.State.WAITING]
+        return self.speakers.queue if self.speakers else []
 
     @cached_property
+    def presence(self) -> selectors.Presence:
+        return selectors.presence(self.meeting)
+
+    @property
+    def quorum(self) -> selectors.Quorum:
+        return self.presence.quorum
+
+    @property
     def attendances(self) -> list[Attendance]:
-        return list(self.meeting.attendances.select_related("membership__user", "replaces__user"))
+        return list(self.presence.attendance.values())
 
     @cached_property
     def proxies(self) -> list[Proxy]:
-        return list(self.meeting.proxies.select_related("giver__user", "holder__user"))
-
-    @cached_property
-    def quorum(self) -> Any:
-        from deliberation import selectors
-
-        return selectors.quorum(self.meeting)
+        by_id = {m.pk: m for m in self.presence.memberships}
+        proxies = []
+        for proxy in self.presence.proxies:
+            # presence() loads proxies without their people: reuse the mandates it has.
+            proxy.giver = by_id.get(proxy.giver_id, proxy.giver)
+            proxy.holder = by_id.get(proxy.holder_id, proxy.holder)
+            proxies.append(proxy)
+        return proxies
 
     @cached_property
     def ballots(self) -> list[Ballot]:
         if self.item is None:
             return []
-        ballots = list(
-            self.item.ballots.exclude(state=Ballot.State.DRAFT)
-            .select_related("decision", "amendment", "proposal")
-            .annotate(
-                named_count=Count("votes", distinct=True),
-                secret_count=Count("participations", distinct=True),
-            )
-            .order_by("created_at", "pk")
-        )
+        ballots = [b for b in selectors.ballots_for(self.item) if b.state != Ballot.State.DRAFT]
         for ballot in ballots:
-            # How many have voted, whatever the channel; show-of-hands totals count too.
-            hands = (ballot.room_yes or 0) + (ballot.room_no or 0) + (ballot.room_abstain or 0)
-            ballot.votes_cast = ballot.named_count + ballot.secret_count + hands
+            ballot.votes_cast = (
+                selectors.votes_cast(ballot) if ballot.state == Ballot.State.OPEN else 0
+            )
         return ballots
 
     @cached_property
@@ -300,8 +270,50 @@ class RoomState:
         return next((b for b in self.ballots if b.state == Ballot.State.OPEN), None)
 
     @cached_property
+    def ballot_papers(self) -> list[dict[str, Any]]:
+        """The viewer's ballot papers for the open ballot: one per seat (own vote, proxy)."""
+        ballot = self.open_ballot
+        user = self.user
+        if ballot is None or user is None or not user.is_authenticated:
+            return []
+        seats = self.presence.seats_of(user.pk)
+        if not seats:
+            return []
+        recorded = {(v.voter_id, v.proxy_for_id): v for v in selectors.own_votes(ballot, user.pk)}
+        from deliberation import forms
+
+        papers = []
+        for seat in seats:
+            vote = recorded.get(seat.key)
+            choice = getattr(vote, "choice", None) if vote is not None else None
+            paper: dict[str, Any] = {
+                "ballot": ballot,
+                "proxy_for": seat.proxy_for,
+                "recorded": vote is not None,
+                "choice_label": Choice(choice).label if choice else "",
+            }
+            if vote is None:
+                bound = self.bound_forms.get("vote")
+                if bound is not None and bound.data.get("proxy_for", "") == str(
+                    seat.proxy_for.pk if seat.proxy_for else ""
+                ):
+                    paper["form"] = bound
+                else:
+                    paper["form"] = forms.build_form(
+                        "vote",
+                        self,
+                        initial={
+                            "ballot": ballot.pk,
+                            "proxy_for": seat.proxy_for.pk if seat.proxy_for else None,
+                        },
+                        auto_id=f"id_vote_{ballot.pk}_{seat.key[1] or 0}_%s",
+                    )
+            papers.append(paper)
+        return papers
+
+    @property
     def members(self) -> list[Membership]:
-        return seated_memberships(self.meeting)
+        return [m for m in self.presence.memberships if m.role in SEATED_ROLES]
 
     @cached_property
     def forms(self) -> _Forms:
@@ -394,6 +406,9 @@ def render_meeting_fragments(
     return result
 
 
+_SHARED_READS = {"items", "current_item", "item", "presence", "ballots", "open_ballot"}
+
+
 def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dict[str, str]]:
     """{user id: {fragment id: html}} for each seated member whose own fragments changed."""
     _keys, users = fragments_for(event.type)
@@ -405,8 +420,11 @@ def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dic
         if meeting is None:
             return {}
         out = {}
-        for membership in seated_memberships(meeting):
+        shared = RoomState(meeting, MEMBERS)
+        for membership in shared.members:
             room = RoomState(meeting, MEMBERS, user=membership.user)
+            # One reading of the room serves every member's rendering.
+            room.__dict__.update({k: v for k, v in shared.__dict__.items() if k in _SHARED_READS})
             out[membership.user_id] = render_user(room)
         return out
 

@@ -1,0 +1,229 @@
+"""The live rooms' forms. Their choices come from the room's state; the actions re-check all.
+
+A form only shapes input (types, lengths, a choice among what the page offered); whether
+the person may do it, now, is the `check_*` action's business, so a forged value that
+passes here is still refused there with a French message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.models import Amendment, Attendance, Ballot, Choice
+
+if TYPE_CHECKING:
+    from deliberation.live import RoomState
+
+MAX_COMMENT = 5000
+MAX_PARAGRAPH = 5000
+
+
+def _ids(name: str) -> str:
+    # Several forms share one page: ids stay unique, field names stay plain.
+    return f"id_{name}_%s"
+
+
+class IdForm(forms.Form):
+    """A button: one object id."""
+
+    def __init__(self, *args: Any, field: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[field] = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    target = forms.ChoiceField(label=_("Sur"))
+    body = forms.CharField(
+        label=_("Votre commentaire"),
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Liens permis ; pas d’images. %(max)s caractères au plus.")
+        % {"max": MAX_COMMENT},
+    )
+
+
+class AmendmentForm(forms.Form):
+    proposal = forms.TypedChoiceField(label=_("Proposition"), coerce=int)
+    paragraph = forms.IntegerField(label=_("Paragraphe"), min_value=1, max_value=500)
+    op = forms.ChoiceField(label=_("Modification"), choices=Amendment.Op.choices)
+    text = forms.CharField(
+        label=_("Nouveau texte"),
+        required=False,
+        max_length=MAX_PARAGRAPH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Laissez vide pour une suppression."),
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("op") in (Amendment.Op.REPLACE, Amendment.Op.INSERT_AFTER)
+            and not (data.get("text") or "").strip()
+        ):
+            self.add_error("text", _("Indiquez le nouveau texte du paragraphe."))
+        return data
+
+
+class VoteForm(forms.Form):
+    ballot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    proxy_for = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    choice = forms.ChoiceField(
+        label=_("Votre choix"), choices=Choice.choices, widget=forms.RadioSelect
+    )
+
+
+class ProxyForm(forms.Form):
+    holder = forms.TypedChoiceField(label=_("Membre présent qui portera votre voix"), coerce=int)
+
+
+class StaffProxyForm(forms.Form):
+    giver = forms.TypedChoiceField(label=_("Membre absent qui donne procuration"), coerce=int)
+    holder = forms.TypedChoiceField(label=_("Membre présent qui la reçoit"), coerce=int)
+
+
+class AttendanceForm(forms.Form):
+    membership = forms.TypedChoiceField(label=_("Membre"), coerce=int)
+    status = forms.ChoiceField(label=_("Présence"), choices=Attendance.Status.choices)
+    replaces = forms.TypedChoiceField(
+        label=_("Remplace (suppléant·e)"), coerce=int, required=False, empty_value=None
+    )
+
+
+class AddSpeakerForm(forms.Form):
+    membership = forms.TypedChoiceField(label=_("Membre"), coerce=int)
+
+
+class OpenBallotForm(forms.Form):
+    target = forms.ChoiceField(label=_("Objet du vote"))
+    question = forms.CharField(
+        label=_("Question posée"),
+        max_length=500,
+        required=False,
+        help_text=_("Obligatoire pour une question de procédure ; sinon proposée d’office."),
+    )
+    secrecy = forms.ChoiceField(label=_("Publicité"), choices=Ballot.Secrecy.choices)
+    rule = forms.ChoiceField(label=_("Majorité requise"), choices=Ballot.Rule.choices)
+    room_method = forms.ChoiceField(label=_("Vote en salle"), choices=Ballot.RoomMethod.choices)
+    show_running_tally = forms.BooleanField(
+        label=_("Afficher les résultats pendant le vote"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("target") == "procedural" and not (data.get("question") or "").strip():
+            self.add_error("question", _("Formulez la question de procédure mise aux voix."))
+        return data
+
+
+class RoomVoteForm(forms.Form):
+    ballot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    seat = forms.ChoiceField(label=_("Votant·e"))
+    choice = forms.ChoiceField(label=_("Vote"), choices=Choice.choices, widget=forms.RadioSelect)
+
+
+class ShowOfHandsForm(forms.Form):
+    ballot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    yes = forms.IntegerField(label=_("Pour"), min_value=0, max_value=1000)
+    no = forms.IntegerField(label=_("Contre"), min_value=0, max_value=1000)
+    abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=1000)
+
+
+def seat_value(voter_id: int, proxy_for_id: int | None) -> str:
+    return f"{voter_id}-{proxy_for_id or 0}"
+
+
+def parse_seat(value: str) -> tuple[int, int | None]:
+    voter, _sep, proxy_for = value.partition("-")
+    return int(voter), (int(proxy_for) or None) if proxy_for else None
+
+
+def _member_choices(memberships: Any) -> list[tuple[Any, str]]:
+    return [(m.pk, str(m.user)) for m in memberships]
+
+
+def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
+    """Fill a form's choice fields from the room (blank or bound alike)."""
+    fields = form.fields
+    members = room.members
+    if "target" in fields and isinstance(form, CommentForm):
+        choices: list[tuple[str, str]] = []
+        for proposal in room.proposals:
+            choices.append((f"p{proposal.pk}", str(proposal.title)))
+            choices.extend(
+                (f"a{a.pk}", f"{proposal.title} — {a}") for a in proposal.amendments.all()
+            )
+        fields["target"].choices = choices  # type: ignore[attr-defined]
+    if isinstance(form, AmendmentForm):
+        fields["proposal"].choices = [(p.pk, p.title) for p in room.proposals]  # type: ignore[attr-defined]
+    if isinstance(form, OpenBallotForm):
+        targets: list[tuple[str, str]] = []
+        for proposal in room.proposals:
+            targets.extend(
+                (f"a{a.pk}", f"{a} — {proposal.title}")
+                for a in proposal.amendments.all()
+                if a.state == Amendment.State.PENDING
+            )
+            targets.append((f"p{proposal.pk}", f"{_('Proposition')} : {proposal.title}"))
+        targets.append(("procedural", str(_("Question de procédure"))))
+        fields["target"].choices = targets  # type: ignore[attr-defined]
+    if isinstance(form, ProxyForm):
+        fields["holder"].choices = _member_choices(members)  # type: ignore[attr-defined]
+    if isinstance(form, StaffProxyForm):
+        fields["giver"].choices = _member_choices(members)  # type: ignore[attr-defined]
+        fields["holder"].choices = _member_choices(members)  # type: ignore[attr-defined]
+    if isinstance(form, AttendanceForm | AddSpeakerForm):
+        fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+    if isinstance(form, AttendanceForm):
+        fields["replaces"].choices = [("", _("—")), *_member_choices(members)]  # type: ignore[attr-defined]
+    if isinstance(form, RoomVoteForm):
+        seats = room.presence.seats
+        fields["seat"].choices = [  # type: ignore[attr-defined]
+            (
+                seat_value(s.voter.pk, s.proxy_for.pk if s.proxy_for else None),
+                str(s.voter.user)
+                if s.proxy_for is None
+                else _("%(voter)s pour %(giver)s (procuration)")
+                % {"voter": s.voter.user, "giver": s.proxy_for.user},
+            )
+            for s in seats
+        ]
+    return form
+
+
+FORM_CLASSES: dict[str, type[forms.Form]] = {
+    "comment": CommentForm,
+    "amendment": AmendmentForm,
+    "vote": VoteForm,
+    "proxy": ProxyForm,
+    "staff_proxy": StaffProxyForm,
+    "attendance": AttendanceForm,
+    "add_speaker": AddSpeakerForm,
+    "open_ballot": OpenBallotForm,
+    "room_vote": RoomVoteForm,
+    "show_of_hands": ShowOfHandsForm,
+}
+
+
+def build_form(name: str, room: RoomState, data: Any = None, **kwargs: Any) -> forms.Form:
+    kwargs.setdefault("auto_id", _ids(name))
+    form = FORM_CLASSES[name](data, **kwargs)
+    return _with_choices(form, room)
+
+
+def blank_form(name: str, room: RoomState) -> forms.Form:
+    initial: dict[str, Any] = {}
+    ballot = room.open_ballot
+    if name in ("room_vote", "show_of_hands") and ballot is not None:
+        initial["ballot"] = ballot.pk
+    if name == "show_of_hands" and ballot is not None and ballot.has_show_of_hands:
+        initial.update(yes=ballot.room_yes, no=ballot.room_no, abstain=ballot.room_abstain)
+    return build_form(name, room, initial=initial)

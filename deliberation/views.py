@@ -1,0 +1,423 @@
+"""The four live pages of a meeting, and their forms.
+
+Every control is a form posting to its own page with `?do=<action>`: the view validates the
+form, calls the `check_*` action, and redirects (post/redirect/get). A refused action
+re-renders the page with the French message and the values typed, status 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from deliberation import events, forms, live
+from deliberation.models import AgendaItem, Amendment, Ballot, Meeting, Proposal
+
+PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # url name and ?do namespace
+    audience: str
+    template: str
+    title: str
+    permission: str | None
+
+
+PAGES = {
+    "live": Page("live", PUBLIC, "deliberation/meeting_live.html", "", None),
+    "room": Page(
+        "room", MEMBERS, "deliberation/meeting_room.html", "", "deliberation.view_members_room"
+    ),
+    "chair": Page(
+        "chair", STAFF, "deliberation/meeting_chair.html", "", "deliberation.view_chair_console"
+    ),
+    "secretariat": Page(
+        "secretariat",
+        STAFF,
+        "deliberation/meeting_secretariat.html",
+        "",
+        "deliberation.view_secretariat_console",
+    ),
+}
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404(_("Séance introuvable."))
+    return meeting
+
+
+def _authorise(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResponse | None:
+    if page.permission is None:
+        if meeting.state == Meeting.State.DRAFT and PUBLIC not in live.audiences_for_user(
+            request.user, meeting
+        ):
+            raise Http404(_("Séance introuvable."))
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm(page.permission, meeting):
+        raise PermissionDenied(_("Cette page est réservée."))
+    return None
+
+
+def _render_page(
+    request: HttpRequest,
+    page: Page,
+    meeting: Meeting,
+    *,
+    bound: dict[str, Any] | None = None,
+    failed: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    room = live.RoomState(meeting, page.audience, user=request.user, forms=bound)
+    context = {
+        "meeting": meeting,
+        "room": room,
+        "audience": page.audience,
+        "page_name": page.name,
+        "failed": failed,
+        "room_links": {
+            name: other.permission is not None
+            and request.user.is_authenticated
+            and request.user.has_perm(other.permission, meeting)
+            for name, other in PAGES.items()
+        },
+        "my_vote_id": live.user_fragment_id("my-vote", meeting.pk),
+        "ws_path": f"/ws/meetings/{meeting.pk}/?audience={page.audience}",
+    }
+    return render(request, page.template, context, status=status)
+
+
+# --- Actions -------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """A form error found by the view before the action (unknown object of this meeting)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    pages: tuple[str, ...]
+    form: str | None  # a named form of deliberation.forms, or None for an id button
+    id_field: str | None
+    run: Callable[[HttpRequest, Meeting, dict[str, Any]], str]
+
+
+def _actions() -> Any:
+    # Imported on use: the domain module is the only writer.
+    from deliberation import actions
+
+    return actions
+
+
+def _get(model: Any, meeting: Meeting, pk: Any, **path: Any) -> Any:
+    obj = model.objects.filter(pk=pk, **path).first()
+    if obj is None:
+        raise _Refused(_("Cet élément n’existe pas ou n’appartient pas à cette séance."))
+    return obj
+
+
+def _item(meeting: Meeting, pk: Any) -> AgendaItem:
+    item: AgendaItem = _get(AgendaItem, meeting, pk, meeting=meeting)
+    return item
+
+
+def _ballot(meeting: Meeting, pk: Any) -> Ballot:
+    ballot: Ballot = _get(Ballot, meeting, pk, agenda_item__meeting=meeting)
+    return ballot
+
+
+def _membership(meeting: Meeting, pk: Any) -> Any:
+    from council.models import Membership
+
+    return _get(Membership, meeting, pk, council_id=meeting.council_id)
+
+
+def _speaker(meeting: Meeting, pk: Any) -> Any:
+    from deliberation.models import SpeakerRequest
+
+    return _get(SpeakerRequest, meeting, pk, agenda_item__meeting=meeting)
+
+
+def _current_item(meeting: Meeting) -> Any:
+    if meeting.current_item_id is None:
+        raise _Refused(_("Aucun point n’est en cours."))
+    return meeting.current_item
+
+
+def _own_membership(request: HttpRequest, meeting: Meeting) -> Any:
+    from deliberation import selectors
+
+    membership = selectors.presence(meeting).membership_of(request.user.pk)
+    if membership is None:
+        raise _Refused(_("Vous ne siégez pas dans ce conseil."))
+    return membership
+
+
+def _comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    target = data["target"]
+    kind, pk = target[0], target[1:]
+    if kind == "a":
+        obj = _get(Amendment, meeting, pk, proposal__agenda_item__meeting=meeting)
+    else:
+        obj = _get(Proposal, meeting, pk, agenda_item__meeting=meeting)
+    _actions().check_add_comment(obj, data["body"], acting_user=request.user)
+    return _("Votre commentaire est publié.")
+
+
+def _amend(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    proposal = _get(Proposal, meeting, data["proposal"], agenda_item__meeting=meeting)
+    operation = {"op": data["op"], "paragraph": data["paragraph"], "text": data.get("text", "")}
+    _actions().check_propose_amendment(
+        proposal,
+        [operation],
+        justification=data.get("justification", ""),
+        acting_user=request.user,
+    )
+    return _("Votre amendement est déposé.")
+
+
+def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    _actions().check_request_floor(_current_item(meeting), acting_user=request.user)
+    return _("Vous êtes inscrit·e sur la liste des orateurs.")
+
+
+def _vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    ballot = _ballot(meeting, data["ballot"])
+    proxy_for = _membership(meeting, data["proxy_for"]) if data.get("proxy_for") else None
+    _actions().check_cast_vote(
+        ballot, data["choice"], proxy_for=proxy_for, acting_user=request.user
+    )
+    return _("Votre vote est enregistré.")
+
+
+def _give_proxy(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    giver = (
+        _membership(meeting, data["giver"])
+        if "giver" in data
+        else _own_membership(request, meeting)
+    )
+    holder = _membership(meeting, data["holder"])
+    _actions().check_give_proxy(meeting, giver, holder, acting_user=request.user)
+    return _("La procuration est enregistrée.")
+
+
+def _simple(name: str, message: str, target: Callable[[Meeting, Any], Any] | None = None) -> Any:
+    def run(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+        check = getattr(_actions(), name)
+        obj = target(meeting, data["id"]) if target is not None else meeting
+        check(obj, acting_user=request.user)
+        return message
+
+    return run
+
+
+def _open_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    item = _current_item(meeting)
+    target = data["target"]
+    options = {
+        "question": data.get("question", ""),
+        "secrecy": data["secrecy"],
+        "rule": data["rule"],
+        "room_method": data["room_method"],
+        "show_running_tally": data.get("show_running_tally", False),
+    }
+    if target == "procedural":
+        subject: dict[str, Any] = {"subject": Ballot.Subject.PROCEDURAL}
+    elif target.startswith("a"):
+        amendment = _get(Amendment, meeting, target[1:], proposal__agenda_item=item)
+        subject = {"subject": Ballot.Subject.AMENDMENT, "amendment": amendment}
+    else:
+        proposal = _get(Proposal, meeting, target[1:], agenda_item=item)
+        subject = {"subject": Ballot.Subject.PROPOSAL, "proposal": proposal}
+    _actions().check_open_ballot(item, **subject, **options, acting_user=request.user)
+    return _("Le scrutin est ouvert.")
+
+
+def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    ballot = _ballot(meeting, data["ballot"])
+    voter_id, proxy_for_id = forms.parse_seat(data["seat"])
+    voter = _membership(meeting, voter_id)
+    proxy_for = _membership(meeting, proxy_for_id) if proxy_for_id else None
+    _actions().check_record_room_vote(
+        ballot, voter, data["choice"], proxy_for=proxy_for, acting_user=request.user
+    )
+    return _("Le vote en salle est enregistré.")
+
+
+def _show_of_hands(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    ballot = _ballot(meeting, data["ballot"])
+    _actions().check_record_show_of_hands(
+        ballot, yes=data["yes"], no=data["no"], abstain=data["abstain"], acting_user=request.user
+    )
+    return _("Les totaux de la salle sont enregistrés.")
+
+
+def _attendance(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    membership = _membership(meeting, data["membership"])
+    replaces = _membership(meeting, data["replaces"]) if data.get("replaces") else None
+    _actions().check_set_attendance(
+        meeting, membership, data["status"], replaces=replaces, acting_user=request.user
+    )
+    return _("La présence est enregistrée.")
+
+
+def _add_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    membership = _membership(meeting, data["membership"])
+    _actions().check_add_speaker(_current_item(meeting), membership, acting_user=request.user)
+    return _("Le membre est inscrit sur la liste des orateurs.")
+
+
+STAFF_PAGES = ("chair", "secretariat")
+
+ACTIONS: dict[str, Action] = {
+    # Members' room.
+    "commenter": Action(("room",), "comment", None, _comment),
+    "amender": Action(("room",), "amendment", None, _amend),
+    "parole": Action(("room",), None, None, _request_floor),
+    "voter": Action(("room",), "vote", None, _vote),
+    "procuration": Action(("room",), "proxy", None, _give_proxy),
+    # Chair's console.
+    "seance-ouvrir": Action(
+        ("chair",), None, None, _simple("check_open_meeting", _("La séance est ouverte."))
+    ),
+    "seance-clore": Action(
+        ("chair",), None, None, _simple("check_close_meeting", _("La séance est close."))
+    ),
+    "point-ouvrir": Action(
+        ("chair",), None, "item", _simple("check_open_item", _("Le point est ouvert."), _item)
+    ),
+    "point-clore": Action(
+        ("chair",), None, "item", _simple("check_close_item", _("Le point est clos."), _item)
+    ),
+    "scrutin-ouvrir": Action(("chair",), "open_ballot", None, _open_ballot),
+    "scrutin-clore": Action(
+        ("chair",),
+        None,
+        "ballot",
+        _simple("check_close_ballot", _("Le scrutin est clos."), _ballot),
+    ),
+    "parole-donner": Action(
+        STAFF_PAGES,
+        None,
+        "request",
+        _simple("check_give_floor", _("La parole est donnée."), _speaker),
+    ),
+    "parole-fin": Action(
+        STAFF_PAGES,
+        None,
+        "request",
+        _simple("check_end_speaker", _("L’intervention est terminée."), _speaker),
+    ),
+    "parole-retirer": Action(
+        STAFF_PAGES,
+        None,
+        "request",
+        _simple("check_remove_speaker", _("La demande de parole est retirée."), _speaker),
+    ),
+    "orateur-ajouter": Action(STAFF_PAGES, "add_speaker", None, _add_speaker),
+    # Secretariat's console.
+    "presence": Action(("secretariat",), "attendance", None, _attendance),
+    "vote-salle": Action(("secretariat",), "room_vote", None, _room_vote),
+    "main-levee": Action(("secretariat",), "show_of_hands", None, _show_of_hands),
+}
+# The secretariat records a proxy handed in on paper: giver and holder are both chosen.
+SECRETARIAT_PROXY = Action(("secretariat",), "staff_proxy", None, _give_proxy)
+
+
+def _message_of(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(m) for m in error.messages)
+    return str(error) or _("Cette action ne vous est pas permise.")
+
+
+def _field_of(error: Exception) -> str | None:
+    return getattr(error, "field", None)
+
+
+def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResponse:
+    slug = request.GET.get("do", "")
+    action = ACTIONS.get(slug)
+    if slug == "procuration" and page.name == "secretariat":
+        action = SECRETARIAT_PROXY
+    if action is None or page.name not in action.pages:
+        failed = forms.forms.Form()
+        failed.add_error(None, _("Action inconnue sur cette page."))
+        return _render_page(request, page, meeting, failed=failed, status=400)
+    room = live.RoomState(meeting, page.audience, user=request.user)
+    form: forms.forms.Form
+    if action.form is not None:
+        form = forms.build_form(action.form, room, request.POST)
+    else:
+        form = (
+            forms.IdForm(request.POST, field=action.id_field)
+            if action.id_field
+            else forms.forms.Form(request.POST)
+        )
+    bound = {action.form: form} if action.form else {}
+    if not form.is_valid():
+        return _render_page(request, page, meeting, bound=bound, failed=form, status=400)
+    data = dict(form.cleaned_data)
+    if action.id_field:
+        data["id"] = data[action.id_field]
+    try:
+        message = action.run(request, meeting, data)
+    except (_Refused, ValidationError, PermissionDenied) as error:
+        field = _field_of(error)
+        form.add_error(field if field in form.fields else None, _message_of(error))
+        return _render_page(request, page, meeting, bound=bound, failed=form, status=400)
+    messages.success(request, message)
+    return redirect(request.path)
+
+
+def _page_view(page_name: str) -> Callable[..., HttpResponse]:
+    page = PAGES[page_name]
+
+    def view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = _meeting(meeting_id)
+        refused = _authorise(request, page, meeting)
+        if refused is not None:
+            return refused
+        if request.method == "POST":
+            if page.permission is None:
+                return HttpResponse(status=405)
+            return _handle_post(request, page, meeting)
+        return _render_page(request, page, meeting)
+
+    view.__name__ = f"meeting_{page_name}"
+    return view
+
+
+meeting_live = _page_view("live")
+meeting_room = _page_view("room")
+meeting_chair = _page_view("chair")
+meeting_secretariat = _page_view("secretariat")
+
+
+@require_GET
+def meeting_fragments(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The room's current fragments for an audience the user may watch as (resync)."""
+    meeting = _meeting(meeting_id)
+    audience = request.GET.get("audience", PUBLIC)
+    if audience not in live.audiences_for_user(request.user, meeting):
+        return JsonResponse({"error": _("Accès refusé.")}, status=403)
+    room = live.RoomState(meeting, audience, user=request.user)
+    fragments = live.render_room(room)
+    if audience != PUBLIC and request.user.is_authenticated:
+        fragments.update(live.render_user(room))
+    response = JsonResponse({"fragments": fragments})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,133 @@
+// The live room: swap the fragments the server pushes, announce results, reconnect.
+// The page works without this script; it only spares the reloads.
+
+const room = document.querySelector("[data-live-socket]");
+
+if (room) {
+  const announcer = room.querySelector("[data-live-announcer]");
+  const stateLine = room.querySelector("[data-live-state]");
+  const csrf = room.dataset.csrf || "";
+  const resyncUrl = room.dataset.liveResync;
+  const socketUrl = new URL(room.dataset.liveSocket, window.location.href);
+  socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";
+
+  // Pushed fragments are rendered outside any request: give their forms this page's token.
+  const addToken = (root) => {
+    for (const form of root.querySelectorAll("form[method='post']")) {
+      if (!form.querySelector("input[name='csrfmiddlewaretoken']")) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "csrfmiddlewaretoken";
+        input.value = csrf;
+        form.prepend(input);
+      }
+    }
+  };
+
+  // What someone is typing or has chosen must survive a swap of the fragment around it.
+  const fieldKey = (field) => `${field.form ? field.form.getAttribute("action") : ""}|${field.name}|${field.type === "radio" ? field.value : ""}`;
+  const keep = (element) => {
+    const saved = new Map();
+    for (const field of element.querySelectorAll("input, textarea, select")) {
+      if (field.type === "hidden" || !field.name) continue;
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked !== field.defaultChecked) saved.set(fieldKey(field), field.checked);
+      } else if (field.value !== (field.defaultValue ?? field.value)) {
+        saved.set(fieldKey(field), field.value);
+      } else if (field.tagName === "SELECT") {
+        saved.set(fieldKey(field), field.value);
+      }
+    }
+    return saved;
+  };
+  const restore = (element, saved) => {
+    for (const field of element.querySelectorAll("input, textarea, select")) {
+      const key = fieldKey(field);
+      if (!saved.has(key)) continue;
+      if (field.type === "radio" || field.type === "checkbox") field.checked = saved.get(key);
+      else field.value = saved.get(key);
+    }
+  };
+
+  const swap = (fragments) => {
+    for (const [id, html] of Object.entries(fragments)) {
+      const current = document.getElementById(id);
+      if (!current) continue;
+      const template = document.createElement("template");
+      template.innerHTML = html.trim();
+      const next = template.content.firstElementChild;
+      if (!next || next.id !== id) continue;
+      const focusedId = current.contains(document.activeElement) ? document.activeElement.id : "";
+      const saved = keep(current);
+      // Open disclosure widgets stay open.
+      const open = new Set([...current.querySelectorAll("details[open]")].map((d) => d.querySelector("summary")?.textContent));
+      addToken(next);
+      restore(next, saved);
+      for (const details of next.querySelectorAll("details")) {
+        if (open.has(details.querySelector("summary")?.textContent)) details.open = true;
+      }
+      current.replaceWith(next);
+      if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+    }
+  };
+
+  const announce = (text) => {
+    if (!announcer || !text) return;
+    // Emptied first so that the same sentence twice is still read out.
+    announcer.textContent = "";
+    window.setTimeout(() => { announcer.textContent = text; }, 50);
+  };
+
+  const showState = (text) => {
+    if (!stateLine) return;
+    stateLine.hidden = !text;
+    stateLine.textContent = text;
+  };
+
+  const resync = async () => {
+    try {
+      const response = await fetch(resyncUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) swap((await response.json()).fragments || {});
+    } catch (error) {
+      // The next reconnection resyncs again.
+    }
+  };
+
+  let attempt = 0;
+  let socket = null;
+  const MAX_DELAY = 30000;
+
+  const connect = () => {
+    socket = new WebSocket(socketUrl);
+    socket.addEventListener("open", () => {
+      attempt = 0;
+      showState("");
+      room.dataset.liveConnected = "true";
+      // Whatever happened while we were away: fetch it once.
+      resync();
+    });
+    socket.addEventListener("message", (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      swap(message.fragments || {});
+      announce(message.announce);
+    });
+    socket.addEventListener("close", (event) => {
+      room.dataset.liveConnected = "false";
+      // 4403/4404: refused for good; reloading the page is the way back.
+      if (event.code >= 4400 && event.code < 4500) return;
+      showState(room.dataset.reconnectingText || "Connexion perdue, reconnexion…");
+      // Exponential backoff with full jitter, so that 500 watchers do not return at once.
+      const delay = Math.random() * Math.min(MAX_DELAY, 1000 * 2 ** attempt);
+      attempt += 1;
+      window.setTimeout(connect, delay);
+    });
+  };
+
+  addToken(room);
+  connect();
+}
