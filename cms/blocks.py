@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageBlock
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -45,6 +46,19 @@ class CallToActionBlock(blocks.StructBlock):
         icon = "link"
 
 
+class FigureBlock(blocks.StructBlock):
+    """Wagtail's ImageBlock refuses an image without alt text unless the editor marks it
+    decorative (then alt="" on purpose); the caption is optional."""
+
+    image = ImageBlock(label=_("image"))
+    caption = blocks.CharBlock(label=_("légende"), required=False, max_length=250)
+
+    class Meta:
+        template = "cms/blocks/figure.html"
+        icon = "image"
+        label = _("image")
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -54,3 +68,4 @@ class BodyBlock(blocks.StreamBlock):
     document = DocumentLinkBlock()
     table = TableBlock(label=_("tableau"))
     call_to_action = CallToActionBlock()
+    figure = FigureBlock()

@@ -1,14 +1,20 @@
 """Wagtail pages and settings that present the council."""
 
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+
+PAGE_SIZE = 10
 
 
 @register_setting(icon="mail")
@@ -30,31 +36,205 @@ class ContactSettings(BaseSiteSetting):
         default="du lundi au vendredi de 9 h à 12 h, le mercredi jusqu'à 18 h",
     )
     email = models.EmailField(_("adresse e-mail"), default="conseil.numerique@example.org")
+    epn_address = models.CharField(
+        _("adresse de l'espace public numérique (EPN)"),
+        max_length=200,
+        default="EPN de la bibliothèque, rue de l'École 3",
+    )
+    epn_hours = models.CharField(
+        _("heures d'ouverture de l'EPN"),
+        max_length=200,
+        default="le mardi et le jeudi de 14 h à 18 h, le samedi de 9 h à 12 h",
+    )
 
     class Meta:
         verbose_name = _("coordonnées du conseil")
 
 
-class HomePage(Page):
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A page of results; a wrong or out-of-range ?page= gives the nearest real page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class BasePage(Page):
+    """What every public page shares: a lead paragraph and its last update date."""
+
     intro = models.TextField(_("introduction"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def updated_at(self):
+        return self.last_published_at or self.latest_revision_created_at
+
+
+class HomePage(BasePage):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("contenu"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
     max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
         verbose_name = _("page d'accueil")
 
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
 
-class StandardPage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.home_highlights(self))
+        return context
+
+
+class StandardPage(BasePage):
     """Accessibility statement, legal notice, contact and other plain pages."""
 
-    intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("contenu"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
 
     class Meta:
         verbose_name = _("page simple")
+
+
+class CouncilPage(BasePage):
+    """What the council is and who sits on it; the members come live from council/."""
+
+    council = models.ForeignKey(
+        "council.Council",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("conseil"),
+    )
+    charter = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("charte et fonctionnement"),
+        help_text=_("Le règlement d'ordre intérieur, en langage clair."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("council"),
+        FieldPanel("intro"),
+        FieldPanel("charter"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("charter")]
+    parent_page_types = ["cms.HomePage"]
+
+    class Meta:
+        verbose_name = _("page du conseil")
+
+    def get_context(self, request, *args, **kwargs):
+        from council.selectors import members_by_role
+
+        context = super().get_context(request, *args, **kwargs)
+        context["members_by_role"] = members_by_role(self.council)
+        return context
+
+
+class ChairPublishesTester(PagePermissionTester):
+    """Only the chair (or vice-chair) publishes: the secretariat submits to the workflow.
+
+    Group permissions are inherited down the tree and cannot be taken back on a subtree,
+    so the rule sits on the page type itself."""
+
+    def _may_publish(self) -> bool:
+        return self.user.is_superuser or self.user.has_perm("council.preside")
+
+    def can_publish(self):
+        return super().can_publish() and self._may_publish()
+
+    def can_publish_subpage(self):
+        return super().can_publish_subpage() and self._may_publish()
+
+
+class RecommendationIndexPage(BasePage):
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.RecommendationPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("liste des recommandations")
+
+    def permissions_for_user(self, user):
+        return ChairPublishesTester(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        items = RecommendationPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        context["items"] = paginate(request, items)
+        return context
+
+
+class RecommendationPage(BasePage):
+    """A recommendation to the municipal college, with its plain-language summary."""
+
+    date = models.DateField(_("date de la recommandation"), default=timezone.localdate)
+    summary = models.TextField(
+        _("en bref"),
+        help_text=_("Trois ou quatre phrases courtes, en langage clair, sans sigle."),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("texte de la recommandation"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["cms.RecommendationIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("recommandation")
+        verbose_name_plural = _("recommandations")
+
+    def permissions_for_user(self, user):
+        return ChairPublishesTester(user, self)
+
+
+class NewsIndexPage(BasePage):
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("liste des actualités")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        items = NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        context["items"] = paginate(request, items)
+        return context
+
+
+class NewsPage(BasePage):
+    date = models.DateField(_("date"), default=timezone.localdate)
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("intro")], heading=_("en-tête")),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("actualité")
+        verbose_name_plural = _("actualités")
