@@ -1,0 +1,501 @@
+"""Reads of the deliberation state, for views, consumers, rules and Wagtail pages.
+
+Each selector runs a fixed number of queries whatever the size of the meeting: related rows
+come with select_related/prefetch_related, never one query per row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.safestring import SafeString
+
+from council.models import VOTING_ROLES, Membership, Role
+from deliberation import diff
+from deliberation.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Ballot,
+    BallotParticipation,
+    Channel,
+    Choice,
+    Comment,
+    Decision,
+    Meeting,
+    Proposal,
+    ProposalVersion,
+    Proxy,
+    SecretChoice,
+    SpeakerRequest,
+    Vote,
+)
+
+SHOW_OF_HANDS = "show_of_hands"
+CHOICES: tuple[str, ...] = tuple(Choice.values)
+CHANNELS: tuple[str, ...] = (*Channel.values, SHOW_OF_HANDS)
+
+
+# --- People and presence -------------------------------------------------------------------
+
+
+def meeting_memberships(meeting: Meeting) -> list[Membership]:
+    """Mandates current on the meeting's day, with their people."""
+    return list(
+        Membership.objects.current(on=meeting.start.date())
+        .filter(council_id=meeting.council_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def is_full_voting(membership: Membership) -> bool:
+    return membership.role in VOTING_ROLES and membership.has_voting_right
+
+
+def attendances(meeting: Meeting) -> dict[int, Attendance]:
+    """Attendance by membership id."""
+    return {
+        a.membership_id: a
+        for a in Attendance.objects.filter(meeting=meeting).select_related(
+            "membership__user", "replaces__user"
+        )
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Seat:
+    """One vote that can be cast in a meeting: by `voter`, in their name or for `proxy_for`."""
+
+    voter: Membership
+    proxy_for: Membership | None
+    status: str  # the voter's attendance: room or remote
+
+    @property
+    def key(self) -> tuple[int, int | None]:
+        return (self.voter.pk, self.proxy_for.pk if self.proxy_for else None)
+
+    @property
+    def in_room(self) -> bool:
+        return self.status == Attendance.Status.ROOM
+
+
+@dataclasses.dataclass(frozen=True)
+class Quorum:
+    members_with_vote: int
+    present: int
+    required: int
+    second_convocation: bool
+
+    @property
+    def reached(self) -> bool:
+        return self.second_convocation or self.present >= self.required
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "reached": self.reached}
+
+
+@dataclasses.dataclass(frozen=True)
+class Presence:
+    """A meeting's attendance worked out once: who sits, who votes, the quorum."""
+
+    memberships: list[Membership]
+    attendance: dict[int, Attendance]
+    proxies: list[Proxy]
+    seats: list[Seat]
+    quorum: Quorum
+
+    def seats_of(self, user_id: int) -> list[Seat]:
+        return [s for s in self.seats if s.voter.user_id == user_id]
+
+    def membership_of(self, user_id: int) -> Membership | None:
+        return next((m for m in self.memberships if m.user_id == user_id), None)
+
+
+def _is_present(attendance: dict[int, Attendance], membership_id: int) -> bool:
+    a = attendance.get(membership_id)
+    return a is not None and a.is_present
+
+
+def active_substitution(
+    membership: Membership, attendance: dict[int, Attendance], by_id: dict[int, Membership]
+) -> Membership | None:
+    """The absent full member this substitute replaces right now, if any."""
+    a = attendance.get(membership.pk)
+    if membership.role != Role.SUBSTITUTE or a is None or not a.is_present or not a.replaces_id:
+        return None
+    replaced = by_id.get(a.replaces_id)
+    if replaced is None or not is_full_voting(replaced):
+        return None
+    if _is_present(attendance, replaced.pk):
+        return None
+    return replaced
+
+
+def presence(meeting: Meeting) -> Presence:
+    """Attendance, proxies, seats and quorum of a meeting, in three queries."""
+    memberships = meeting_memberships(meeting)
+    by_id = {m.pk: m for m in memberships}
+    attendance = attendances(meeting)
+    proxies = list(Proxy.objects.filter(meeting=meeting).select_related("giver", "holder"))
+
+    full = [m for m in memberships if is_full_voting(m)]
+    own_seats: dict[int, Seat] = {}
+    present_count = 0
+    for m in full:
+        if _is_present(attendance, m.pk):
+            own_seats[m.pk] = Seat(m, None, attendance[m.pk].status)
+            present_count += 1
+    replaced_ids: set[int] = set()
+    for m in memberships:
+        replaced = active_substitution(m, attendance, by_id)
+        if replaced is not None:
+            own_seats[m.pk] = Seat(m, None, attendance[m.pk].status)
+            replaced_ids.add(replaced.pk)
+            present_count += 1
+    seats = list(own_seats.values())
+    for proxy in proxies:
+        holder_seat = own_seats.get(proxy.holder_id)
+        giver = by_id.get(proxy.giver_id)
+        if (
+            holder_seat is not None
+            and giver is not None
+            and is_full_voting(giver)
+            and not _is_present(attendance, giver.pk)
+            and giver.pk not in replaced_ids
+        ):
+            seats.append(Seat(holder_seat.voter, giver, holder_seat.status))
+    quorum = Quorum(
+        members_with_vote=len(full),
+        present=present_count,
+        required=len(full) // 2 + 1,
+        second_convocation=meeting.second_convocation,
+    )
+    return Presence(memberships, attendance, proxies, seats, quorum)
+
+
+def quorum_for(meeting: Meeting) -> Quorum:
+    return presence(meeting).quorum
+
+
+def voters_for(meeting: Meeting) -> list[Seat]:
+    """Every vote that may be cast now: present voting members, active substitutes, proxies."""
+    return presence(meeting).seats
+
+
+# --- Agenda and meeting --------------------------------------------------------------------
+
+
+def meeting_for_update(meeting_id: int) -> Meeting:
+    meeting: Meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    return meeting
+
+
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.agenda_items.all().order_by("sort_order", "pk"))
+
+
+def open_ballot_for(item: AgendaItem) -> Ballot | None:
+    return (
+        Ballot.objects.filter(agenda_item=item, state=Ballot.State.OPEN)
+        .select_related("amendment", "proposal", "proposal_version")
+        .first()
+    )
+
+
+def ballots_for(item: AgendaItem) -> list[Ballot]:
+    return list(
+        Ballot.objects.filter(agenda_item=item)
+        .select_related("amendment", "proposal", "proposal_version", "decision")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- Counting ------------------------------------------------------------------------------
+
+
+def _empty() -> dict[str, int]:
+    return dict.fromkeys(CHOICES, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tally:
+    by_channel: dict[str, dict[str, int]]
+    participants: int  # individual votes recorded (online, roll call, proxy)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        out = _empty()
+        for counts in self.by_channel.values():
+            for choice, n in counts.items():
+                out[choice] += n
+        return out
+
+    @property
+    def votes_cast(self) -> int:
+        return sum(self.totals.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**{c: dict(v) for c, v in self.by_channel.items()}, "total": self.totals}
+
+
+def tally(ballot: Ballot) -> Tally:
+    """Votes by channel and choice (two queries at most); show-of-hands totals included."""
+    by_channel = {channel: _empty() for channel in CHANNELS}
+    rows: Iterable[tuple[str, str]]
+    if ballot.is_secret:
+        rows = SecretChoice.objects.filter(ballot=ballot).values_list("channel", "choice")
+        participants = BallotParticipation.objects.filter(ballot=ballot).count()
+    else:
+        rows = Vote.objects.filter(ballot=ballot).values_list("channel", "choice")
+        participants = -1
+    counted = Counter(rows)
+    for (channel, choice), n in counted.items():
+        by_channel[channel][choice] += n
+    if participants < 0:
+        participants = sum(counted.values())
+    if ballot.has_show_of_hands:
+        by_channel[SHOW_OF_HANDS] = {
+            Choice.YES: ballot.room_yes or 0,
+            Choice.NO: ballot.room_no or 0,
+            Choice.ABSTAIN: ballot.room_abstain or 0,
+        }
+    return Tally(by_channel=by_channel, participants=participants)
+
+
+def votes_cast(ballot: Ballot) -> int:
+    """How many have voted (shown while a ballot is open, never what they chose)."""
+    model = BallotParticipation if ballot.is_secret else Vote
+    n = model.objects.filter(ballot=ballot).count()
+    if ballot.has_show_of_hands:
+        n += (ballot.room_yes or 0) + (ballot.room_no or 0) + (ballot.room_abstain or 0)
+    return n
+
+
+def is_adopted(rule: str, yes: int, no: int, abstain: int) -> bool:
+    """Whether a rule adopts with these counts. A tie always rejects."""
+    if yes == no:
+        return False
+    if rule == Ballot.Rule.SIMPLE:
+        return yes > no
+    if rule == Ballot.Rule.ABSOLUTE:
+        return 2 * yes > yes + no + abstain
+    if rule == Ballot.Rule.TWO_THIRDS:
+        return yes > 0 and 3 * yes >= 2 * (yes + no)
+    raise ValueError(rule)
+
+
+def recorded_seats(ballot: Ballot) -> set[tuple[int, int | None]]:
+    """(voter, proxy_for) pairs that already voted in this ballot."""
+    model = BallotParticipation if ballot.is_secret else Vote
+    return {
+        (voter_id, proxy_for_id)
+        for voter_id, proxy_for_id in model.objects.filter(ballot=ballot).values_list(
+            "voter_id", "proxy_for_id"
+        )
+    }
+
+
+def own_votes(ballot: Ballot, user_id: int) -> list[Vote] | list[BallotParticipation]:
+    """What this user recorded in the ballot: their votes (open) or participations (secret)."""
+    if ballot.is_secret:
+        return list(
+            BallotParticipation.objects.filter(
+                ballot=ballot, voter__user_id=user_id
+            ).select_related("proxy_for__user")
+        )
+    return list(
+        Vote.objects.filter(ballot=ballot, voter__user_id=user_id).select_related("proxy_for__user")
+    )
+
+
+def named_votes(ballot: Ballot) -> list[Vote]:
+    """Who voted what in an open ballot (published at close); [] for a secret ballot."""
+    if ballot.is_secret:
+        return []
+    return list(
+        Vote.objects.filter(ballot=ballot)
+        .select_related("voter__user", "proxy_for__user", "recorded_by")
+        .order_by("voter__user__last_name", "voter__user__first_name", "pk")
+    )
+
+
+# --- Speakers ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Speakers:
+    current: SpeakerRequest | None
+    queue: list[SpeakerRequest]
+    done: list[SpeakerRequest]
+
+
+def speakers(item: AgendaItem) -> Speakers:
+    requests = list(
+        SpeakerRequest.objects.filter(agenda_item=item)
+        .exclude(state=SpeakerRequest.State.REMOVED)
+        .select_related("membership__user")
+        .order_by("requested_at", "pk")
+    )
+    current = next((r for r in requests if r.state == SpeakerRequest.State.SPEAKING), None)
+    queue = [r for r in requests if r.state == SpeakerRequest.State.WAITING]
+    done = [r for r in requests if r.state == SpeakerRequest.State.DONE]
+    return Speakers(current, queue, done)
+
+
+# --- Proposals and amendments --------------------------------------------------------------
+
+
+def latest_version(proposal: Proposal) -> ProposalVersion:
+    return proposal.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+def _comments_prefetch(prefix: str = "") -> list[Prefetch[Any]]:
+    visible = Comment.objects.filter(parent__isnull=True).select_related("author")
+    replies = Comment.objects.select_related("author").order_by("created", "pk")
+    return [
+        Prefetch(
+            f"{prefix}comments",
+            queryset=visible.prefetch_related(Prefetch("replies", queryset=replies)),
+            to_attr="top_comments",
+        )
+    ]
+
+
+def proposals_for(item: AgendaItem) -> QuerySet[Proposal]:
+    """An item's proposals with authors, versions, amendments and comment threads."""
+    return (
+        Proposal.objects.filter(agenda_item=item)
+        .prefetch_related(
+            "authors",
+            Prefetch("versions", queryset=ProposalVersion.objects.order_by("number")),
+            Prefetch(
+                "amendments",
+                queryset=Amendment.objects.select_related("author", "base_version").order_by(
+                    "number"
+                ),
+            ),
+            *_comments_prefetch(),
+            *_comments_prefetch("amendments__"),
+        )
+        .order_by("created", "pk")
+    )
+
+
+def proposal_with_versions(proposal_id: int) -> Proposal:
+    """One proposal with everything its page shows (see proposals_for)."""
+    return (
+        Proposal.objects.filter(pk=proposal_id)
+        .prefetch_related(
+            "authors",
+            Prefetch("versions", queryset=ProposalVersion.objects.order_by("number")),
+            Prefetch(
+                "amendments",
+                queryset=Amendment.objects.select_related("author", "base_version").order_by(
+                    "number"
+                ),
+            ),
+            *_comments_prefetch(),
+            *_comments_prefetch("amendments__"),
+        )
+        .get()
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ParagraphChange:
+    """One operation of an amendment, for display."""
+
+    op: str
+    paragraph: int  # 1-based number in the base version
+    html: SafeString  # the word diff, with <ins>/<del>
+
+
+def amendment_changes(amendment: Amendment) -> list[ParagraphChange]:
+    """The amendment's operations as word diffs against its base version (no query)."""
+    base: Sequence[str] = amendment.base_version.paragraphs
+    out = []
+    for op in amendment.operations:
+        n = int(op["paragraph"])
+        old = base[n - 1] if 0 < n <= len(base) else ""
+        if op["op"] == Amendment.Op.REPLACE:
+            html = diff.word_diff(old, op.get("text", ""))
+        elif op["op"] == Amendment.Op.DELETE:
+            html = diff.deleted(old)
+        else:
+            html = diff.inserted(op.get("text", ""))
+        out.append(ParagraphChange(op["op"], n, html))
+    return out
+
+
+def amendments_for(version: ProposalVersion) -> list[tuple[Amendment, list[ParagraphChange]]]:
+    """Amendments filed against a version, each with its word diffs."""
+    amendments = (
+        Amendment.objects.filter(base_version=version)
+        .select_related("author", "base_version", "rebased_from")
+        .order_by("number")
+    )
+    return [(a, amendment_changes(a)) for a in amendments]
+
+
+def apply_operations(paragraphs: Sequence[str], operations: Sequence[dict[str, Any]]) -> list[str]:
+    """The text that results from applying an amendment's operations to `paragraphs`.
+
+    Paragraph numbers refer to `paragraphs`, so operations are applied from the last
+    paragraph to the first; an insertion after paragraph 0 goes first.
+    """
+    result: list[str | None] = list(paragraphs)
+    inserts: dict[int, list[str]] = {}
+    for op in operations:
+        n = int(op["paragraph"])
+        if op["op"] == Amendment.Op.REPLACE:
+            result[n - 1] = op["text"]
+        elif op["op"] == Amendment.Op.DELETE:
+            result[n - 1] = None
+        else:
+            inserts.setdefault(n, []).append(op["text"])
+    out: list[str] = list(inserts.get(0, []))
+    for i, p in enumerate(result, start=1):
+        if p is not None:
+            out.append(p)
+        out.extend(inserts.get(i, []))
+    return out
+
+
+# --- A meeting at a glance -----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingState:
+    meeting: Meeting
+    items: list[AgendaItem]
+    current_item: AgendaItem | None
+    presence: Presence
+    open_ballot: Ballot | None
+    votes_cast: int
+    speakers: Speakers | None
+
+
+def meeting_state(meeting_id: int) -> MeetingState:
+    """What every room shows at the top: agenda, current item, quorum, ballot, speakers."""
+    meeting = Meeting.objects.select_related("council", "current_item").get(pk=meeting_id)
+    items = agenda(meeting)
+    current = meeting.current_item
+    ballot = open_ballot_for(current) if current else None
+    return MeetingState(
+        meeting=meeting,
+        items=items,
+        current_item=current,
+        presence=presence(meeting),
+        open_ballot=ballot,
+        votes_cast=votes_cast(ballot) if ballot else 0,
+        speakers=speakers(current) if current else None,
+    )
+
+
+def decisions_for(meeting: Meeting) -> QuerySet[Decision]:
+    return Decision.objects.filter(meeting=meeting).select_related("ballot", "agenda_item")

@@ -1,0 +1,89 @@
+"""Fixtures for the deliberation tests: a council with its people, a meeting, and an event spy."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Iterator
+
+import pytest
+from django.utils import timezone
+
+from council.models import Role
+from deliberation import events
+from tests.factories import make_membership, make_user
+
+
+@contextlib.contextmanager
+def capture_events(django_capture_on_commit_callbacks) -> Iterator[list[tuple[str, events.Event]]]:
+    """Record every `events.send_event_on_commit(group, event)` made inside the block.
+
+    Callbacks registered on commit run at the end of the block, as a real commit would run
+    them; the list holds (group, event) pairs in the order the actions sent them.
+    """
+    sent: list[tuple[str, events.Event]] = []
+    original = events.send_event_on_commit
+
+    def spy(group: str, event: events.Event) -> None:
+        sent.append((group, event))
+        original(group, event)
+
+    events.send_event_on_commit = spy  # type: ignore[assignment]
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            yield sent
+    finally:
+        events.send_event_on_commit = original  # type: ignore[assignment]
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    """`with capture() as sent:` — see capture_events."""
+
+    def _capture():
+        return capture_events(django_capture_on_commit_callbacks)
+
+    return _capture
+
+
+class People:
+    """A council's cast: chair, vice-chair, secretary, full members, substitutes, resident."""
+
+    def __init__(self, council, members: int = 6, substitutes: int = 2) -> None:
+        self.council = council
+        self.chair = make_membership(Role.CHAIR, council, make_user(first_name="Claire"))
+        self.vice_chair = make_membership(Role.VICE_CHAIR, council, make_user(first_name="Victor"))
+        self.secretary = make_membership(Role.SECRETARY, council, make_user(first_name="Sam"))
+        self.members = [make_membership(Role.MEMBER, council) for _ in range(members)]
+        self.substitutes = [make_membership(Role.SUBSTITUTE, council) for _ in range(substitutes)]
+        self.observer = make_membership(Role.OBSERVER, council)
+        self.resident = make_user()
+
+    @property
+    def voting(self):
+        """Every membership with a vote of its own (chair, vice-chair, full members)."""
+        return [self.chair, self.vice_chair, *self.members]
+
+
+@pytest.fixture
+def people(council):
+    return People(council)
+
+
+@pytest.fixture
+def meeting(people):
+    """A convened hybrid meeting with three agenda items, not yet in session."""
+    from deliberation.actions import do_create_meeting
+
+    return do_create_meeting(
+        people.council,
+        title="Séance de test",
+        start=timezone.now() + datetime.timedelta(hours=1),
+        place="Salle du conseil",
+        items=[
+            ("Approbation du procès-verbal", "minutes_approval"),
+            ("Guichets et lignes téléphoniques", "decision"),
+            ("Divers", "information"),
+        ],
+        acting_user=people.secretary.user,
+    )
