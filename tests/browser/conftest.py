@@ -1,0 +1,250 @@
+"""Browser tests: a live daphne server on the test database, driven by Debian's Chromium
+through Playwright's sync API.
+
+Two constraints shape this harness:
+
+* The server is a separate process, so it only sees committed rows: browser tests are
+  transactional (pytest-django flushes the database after each one and runs them after the
+  non-transactional tests). Each test first gets back the rows the migrations created (the
+  Wagtail root page and default Site) through a serialized rollback, then seeds what it needs.
+* Playwright's sync API keeps an asyncio loop running in the thread that started it, and
+  Django refuses ORM calls in such a thread (SynchronousOnlyOperation), including the flush
+  that ends a transactional test. So Chromium lives in a thread of its own for the whole
+  session, and the body of every test that uses it runs in that thread, while fixtures (the
+  seeding) and pytest-django's teardown keep the main thread. A test body therefore never
+  touches the ORM: it prepares its data in fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from queue import SimpleQueue
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH, open_context
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SERVER_START_TIMEOUT = 60  # seconds; Django + Wagtail import slowly on a loaded machine
+
+
+class BrowserThread:
+    """One long-lived thread owning Playwright and Chromium; work is handed to it."""
+
+    def __init__(self) -> None:
+        self._jobs: SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = SimpleQueue()
+        # A daemon thread: a test stuck in the browser must not keep pytest from exiting.
+        self._thread = threading.Thread(target=self._serve, name="playwright", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            function, future = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(function())
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+    def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        future: Future[Any] = Future()
+        self._jobs.put((lambda: function(*args, **kwargs), future))
+        return future.result()
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    if "browser_thread" not in pyfuncitem.fixturenames:
+        return None
+    thread: BrowserThread = pyfuncitem.funcargs["browser_thread"]  # type: ignore[assignment]
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    thread.run(pyfuncitem.obj, **arguments)
+    return True
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser_thread" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    cache_dir: Path
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _server_database_env() -> dict[str, str]:
+    """Point the server at the test database pytest-django has just created."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        return {"SQLITE_PATH": name}
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return {"DATABASE_URL": urlunsplit(parts._replace(path="/" + name))}
+
+
+@pytest.fixture(scope="session")
+def live_asgi_server(django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
+    """daphne serving council.asgi:application (static files through whitenoise)."""
+    workdir = tmp_path_factory.mktemp("daphne")
+    cache_dir = workdir / "cache"
+    log_path = workdir / "daphne.log"
+    # The port is bound here and handed over as a file descriptor: no race for a free port.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    env = {
+        **os.environ,
+        **_server_database_env(),
+        "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
+        "BROWSER_TEST_CACHE_DIR": str(cache_dir),
+        "DEMO": "1",
+        "DEBUG": "0",
+        "PYTHONPATH": str(BASE_DIR),
+    }
+    env.pop("DJANGO_ENV", None)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "--fd",
+                str(listener.fileno()),
+                "council.asgi:application",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            pass_fds=[listener.fileno()],
+        )
+    listener.close()
+    server = LiveServer(f"http://127.0.0.1:{port}", process, cache_dir, log_path)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(server: LiveServer) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"daphne exited with {server.process.returncode}:\n{server.log()}")
+        try:
+            # robots.txt needs neither the database content nor a session.
+            with urllib.request.urlopen(server.url + "/robots.txt", timeout=2):  # noqa: S310
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: it is up
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"daphne did not answer within {SERVER_START_TIMEOUT} s:\n{server.log()}")
+
+
+@pytest.fixture
+def live_server_url(
+    live_asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
+) -> str:
+    """The live server's base URL, for a test whose data is committed for the server to see.
+    Fixtures that seed data depend on this one, so that they run inside the transactional
+    test."""
+    shutil.rmtree(live_asgi_server.cache_dir, ignore_errors=True)
+    return live_asgi_server.url
+
+
+@pytest.fixture
+def fast_password_hasher(settings) -> None:
+    # The server settings accept MD5 hashes; see tests/browser/server_settings.py.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_site_live(live_server_url: str, fast_password_hasher) -> str:
+    """The demo's site tree and people, committed, behind the live server; its URL."""
+    with open(os.devnull, "w") as devnull:
+        call_command("seed_demo", stdout=devnull)
+    return live_server_url
+
+
+@pytest.fixture(scope="session")
+def browser_thread() -> Iterator[BrowserThread]:
+    thread = BrowserThread()
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(browser_thread: BrowserThread) -> Iterator[Any]:
+    """One Chromium for the whole session, owned by the browser thread."""
+    if not os.access(CHROMIUM_PATH, os.X_OK):
+        pytest.fail(f"{CHROMIUM_PATH} is missing: `make chromium` installs Debian's Chromium.")
+
+    def launch() -> tuple[Any, Any]:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        return playwright, playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+
+    playwright, chromium = browser_thread.run(launch)
+    yield chromium
+
+    def shut_down() -> None:
+        chromium.close()
+        playwright.stop()
+
+    browser_thread.run(shut_down)
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def js_enabled(request) -> bool:
+    """Every page must work with JavaScript on and off; override with
+    `@pytest.mark.parametrize("js_enabled", [True])` when only one state matters."""
+    return bool(request.param)
+
+
+@pytest.fixture
+def page(browser, browser_thread: BrowserThread, js_enabled: bool, live_server_url: str):
+    """A fresh page in a fresh context (no cookies) whose relative URLs hit the live server."""
+    context = browser_thread.run(
+        open_context, browser, js_enabled=js_enabled, base_url=live_server_url
+    )
+    page = browser_thread.run(context.new_page)
+    yield page
+    browser_thread.run(context.close)
