@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.actions import email_in_use
 from council.models import Council, Role
+
+
+# Names end up in e-mails, lists and PDFs: terminal escapes and other controls have no place.
+no_control_characters = RegexValidator(
+    r"[\x00-\x1f\x7f-\x9f]",
+    inverse_match=True,
+    message=_("Ce champ contient des caractères de contrôle non autorisés."),
+)
 
 
 class DateInput(forms.DateInput):
@@ -32,10 +41,16 @@ class InviteMemberForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     first_name = forms.CharField(
-        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Prénom"),
+        max_length=150,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     last_name = forms.CharField(
-        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Nom"),
+        max_length=150,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     council = forms.ModelChoiceField(label=_("Conseil"), queryset=Council.objects.none())
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.MEMBER)
@@ -51,6 +66,7 @@ class InviteMemberForm(forms.Form):
         label=_("Organisation représentée"),
         max_length=200,
         required=False,
+        validators=[no_control_characters],
         help_text=_(
             "Facultatif : l’association, l’école ou le service que la personne représente."
         ),
