@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from council.actions import email_in_use
 from council.models import Council, Role
 
-
 # Names end up in e-mails, lists and PDFs: terminal escapes and other controls have no place.
 no_control_characters = RegexValidator(
     r"[\x00-\x1f\x7f-\x9f]",
