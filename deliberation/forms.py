@@ -36,6 +36,7 @@ class IdForm(forms.Form):
 
 class CommentForm(forms.Form):
     target = forms.ChoiceField(label=_("Sur"))
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     body = forms.CharField(
         label=_("Votre commentaire"),
         max_length=MAX_COMMENT,
@@ -46,7 +47,9 @@ class CommentForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
-    proposal = forms.TypedChoiceField(label=_("Proposition"), coerce=int)
+    # "<proposal>-<version>": an amendment states which version it amends, so one written
+    # while another was merged is refused as stale rather than misapplied.
+    proposal = forms.ChoiceField(label=_("Proposition"))
     paragraph = forms.IntegerField(label=_("Paragraphe"), min_value=1, max_value=500)
     op = forms.ChoiceField(label=_("Modification"), choices=Amendment.Op.choices)
     text = forms.CharField(
@@ -141,9 +144,10 @@ def seat_value(voter_id: int, proxy_for_id: int | None) -> str:
     return f"{voter_id}-{proxy_for_id or 0}"
 
 
-def parse_seat(value: str) -> tuple[int, int | None]:
-    voter, _sep, proxy_for = value.partition("-")
-    return int(voter), (int(proxy_for) or None) if proxy_for else None
+def parse_pair(value: str) -> tuple[int, int | None]:
+    """ "12-3" → (12, 3); "12-0" → (12, None). The choice field already vetted the value."""
+    first, _sep, second = value.partition("-")
+    return int(first), (int(second) or None) if second.isdigit() else None
 
 
 def _member_choices(memberships: Any) -> list[tuple[Any, str]]:
@@ -163,7 +167,15 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
             )
         fields["target"].choices = choices  # type: ignore[attr-defined]
     if isinstance(form, AmendmentForm):
-        fields["proposal"].choices = [(p.pk, p.title) for p in room.proposals]  # type: ignore[attr-defined]
+        versions = [(p, getattr(p, "current_version", None)) for p in room.proposals]
+        fields["proposal"].choices = [  # type: ignore[attr-defined]
+            (
+                f"{p.pk}-{v.pk}",
+                _("%(title)s (version %(number)s)") % {"title": p.title, "number": v.number},
+            )
+            for p, v in versions
+            if v is not None
+        ]
     if isinstance(form, OpenBallotForm):
         targets: list[tuple[str, str]] = []
         for proposal in room.proposals:

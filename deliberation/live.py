@@ -206,10 +206,11 @@ class RoomState:
         proposals = list(selectors.proposals_for(self.item))
         for proposal in proposals:
             versions = list(proposal.versions.all())
-            proposal.current_version = versions[-1] if versions else None
-            proposal.earlier_versions = versions[-2::-1]
+            # Annotations the fragment templates read.
+            proposal.current_version = versions[-1] if versions else None  # type: ignore[attr-defined]
+            proposal.earlier_versions = versions[-2::-1]  # type: ignore[attr-defined]
             for amendment in proposal.amendments.all():
-                amendment.changes = [
+                amendment.changes = [  # type: ignore[attr-defined]
                     {
                         "paragraph": change.paragraph,
                         "label": Amendment.Op(change.op).label,
@@ -260,7 +261,7 @@ class RoomState:
             return []
         ballots = [b for b in selectors.ballots_for(self.item) if b.state != Ballot.State.DRAFT]
         for ballot in ballots:
-            ballot.votes_cast = (
+            ballot.votes_cast = (  # type: ignore[attr-defined]
                 selectors.votes_cast(ballot) if ballot.state == Ballot.State.OPEN else 0
             )
         return ballots

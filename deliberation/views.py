@@ -123,7 +123,7 @@ def _actions() -> Any:
     return actions
 
 
-def _get(model: Any, meeting: Meeting, pk: Any, **path: Any) -> Any:
+def _get(model: Any, _meeting: Meeting, pk: Any, **path: Any) -> Any:
     obj = model.objects.filter(pk=pk, **path).first()
     if obj is None:
         raise _Refused(_("Cet élément n’existe pas ou n’appartient pas à cette séance."))
@@ -140,18 +140,6 @@ def _ballot(meeting: Meeting, pk: Any) -> Ballot:
     return ballot
 
 
-def _membership(meeting: Meeting, pk: Any) -> Any:
-    from council.models import Membership
-
-    return _get(Membership, meeting, pk, council_id=meeting.council_id)
-
-
-def _speaker(meeting: Meeting, pk: Any) -> Any:
-    from deliberation.models import SpeakerRequest
-
-    return _get(SpeakerRequest, meeting, pk, agenda_item__meeting=meeting)
-
-
 def _current_item(meeting: Meeting) -> Any:
     if meeting.current_item_id is None:
         raise _Refused(_("Aucun point n’est en cours."))
@@ -161,29 +149,33 @@ def _current_item(meeting: Meeting) -> Any:
 def _own_membership(request: HttpRequest, meeting: Meeting) -> Any:
     from deliberation import selectors
 
-    membership = selectors.presence(meeting).membership_of(request.user.pk)
+    membership = selectors.presence(meeting).membership_of(int(request.user.pk or 0))
     if membership is None:
         raise _Refused(_("Vous ne siégez pas dans ce conseil."))
     return membership
 
 
 def _comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    target = data["target"]
-    kind, pk = target[0], target[1:]
+    kind, pk = data["target"][0], data["target"][1:]
+    target: Proposal | Amendment
     if kind == "a":
-        obj = _get(Amendment, meeting, pk, proposal__agenda_item__meeting=meeting)
+        target = _get(Amendment, meeting, pk, proposal__agenda_item__meeting=meeting)
     else:
-        obj = _get(Proposal, meeting, pk, agenda_item__meeting=meeting)
-    _actions().check_add_comment(obj, data["body"], acting_user=request.user)
+        target = _get(Proposal, meeting, pk, agenda_item__meeting=meeting)
+    _actions().check_add_comment(
+        target, data["body"], parent_id=data.get("parent") or None, acting_user=request.user
+    )
     return _("Votre commentaire est publié.")
 
 
 def _amend(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    proposal = _get(Proposal, meeting, data["proposal"], agenda_item__meeting=meeting)
+    proposal_id, version_id = forms.parse_pair(data["proposal"])
+    proposal = _get(Proposal, meeting, proposal_id, agenda_item__meeting=meeting)
     operation = {"op": data["op"], "paragraph": data["paragraph"], "text": data.get("text", "")}
     _actions().check_propose_amendment(
         proposal,
-        [operation],
+        base_version_id=version_id,
+        operations=[operation],
         justification=data.get("justification", ""),
         acting_user=request.user,
     )
@@ -197,29 +189,38 @@ def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any])
 
 def _vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = _ballot(meeting, data["ballot"])
-    proxy_for = _membership(meeting, data["proxy_for"]) if data.get("proxy_for") else None
     _actions().check_cast_vote(
-        ballot, data["choice"], proxy_for=proxy_for, acting_user=request.user
+        ballot.pk, data["choice"], proxy_for_id=data.get("proxy_for"), acting_user=request.user
     )
     return _("Votre vote est enregistré.")
 
 
 def _give_proxy(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    giver = (
-        _membership(meeting, data["giver"])
-        if "giver" in data
-        else _own_membership(request, meeting)
-    )
-    holder = _membership(meeting, data["holder"])
-    _actions().check_give_proxy(meeting, giver, holder, acting_user=request.user)
+    giver_id = data["giver"] if "giver" in data else _own_membership(request, meeting).pk
+    _actions().check_give_proxy(meeting, giver_id, data["holder"], acting_user=request.user)
     return _("La procuration est enregistrée.")
 
 
-def _simple(name: str, message: str, target: Callable[[Meeting, Any], Any] | None = None) -> Any:
+def _on_meeting(name: str, message: str) -> Any:
+    def run(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+        getattr(_actions(), name)(meeting, acting_user=request.user)
+        return message
+
+    return run
+
+
+def _on_item(name: str, message: str) -> Any:
+    def run(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+        getattr(_actions(), name)(_item(meeting, data["item"]), acting_user=request.user)
+        return message
+
+    return run
+
+
+def _on_speaker(name: str, message: str) -> Any:
     def run(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
         check = getattr(_actions(), name)
-        obj = target(meeting, data["id"]) if target is not None else meeting
-        check(obj, acting_user=request.user)
+        check(_current_item(meeting), data["request"], acting_user=request.user)
         return message
 
     return run
@@ -228,7 +229,7 @@ def _simple(name: str, message: str, target: Callable[[Meeting, Any], Any] | Non
 def _open_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     item = _current_item(meeting)
     target = data["target"]
-    options = {
+    options: dict[str, Any] = {
         "question": data.get("question", ""),
         "secrecy": data["secrecy"],
         "rule": data["rule"],
@@ -236,24 +237,28 @@ def _open_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -
         "show_running_tally": data.get("show_running_tally", False),
     }
     if target == "procedural":
-        subject: dict[str, Any] = {"subject": Ballot.Subject.PROCEDURAL}
+        options["subject"] = Ballot.Subject.PROCEDURAL
     elif target.startswith("a"):
-        amendment = _get(Amendment, meeting, target[1:], proposal__agenda_item=item)
-        subject = {"subject": Ballot.Subject.AMENDMENT, "amendment": amendment}
+        options["subject"] = Ballot.Subject.AMENDMENT
+        options["amendment_id"] = target[1:]
     else:
-        proposal = _get(Proposal, meeting, target[1:], agenda_item=item)
-        subject = {"subject": Ballot.Subject.PROPOSAL, "proposal": proposal}
-    _actions().check_open_ballot(item, **subject, **options, acting_user=request.user)
+        options["subject"] = Ballot.Subject.PROPOSAL
+        options["proposal_id"] = target[1:]
+    _actions().check_open_ballot(item, **options, acting_user=request.user)
     return _("Le scrutin est ouvert.")
+
+
+def _close_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    ballot = _ballot(meeting, data["ballot"])
+    _actions().check_close_ballot(ballot.pk, acting_user=request.user)
+    return _("Le scrutin est clos.")
 
 
 def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = _ballot(meeting, data["ballot"])
-    voter_id, proxy_for_id = forms.parse_seat(data["seat"])
-    voter = _membership(meeting, voter_id)
-    proxy_for = _membership(meeting, proxy_for_id) if proxy_for_id else None
+    voter_id, proxy_for_id = forms.parse_pair(data["seat"])
     _actions().check_record_room_vote(
-        ballot, voter, data["choice"], proxy_for=proxy_for, acting_user=request.user
+        ballot.pk, voter_id, data["choice"], proxy_for_id=proxy_for_id, acting_user=request.user
     )
     return _("Le vote en salle est enregistré.")
 
@@ -261,23 +266,26 @@ def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
 def _show_of_hands(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = _ballot(meeting, data["ballot"])
     _actions().check_record_show_of_hands(
-        ballot, yes=data["yes"], no=data["no"], abstain=data["abstain"], acting_user=request.user
+        ballot.pk, yes=data["yes"], no=data["no"], abstain=data["abstain"], acting_user=request.user
     )
     return _("Les totaux de la salle sont enregistrés.")
 
 
 def _attendance(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    membership = _membership(meeting, data["membership"])
-    replaces = _membership(meeting, data["replaces"]) if data.get("replaces") else None
     _actions().check_set_attendance(
-        meeting, membership, data["status"], replaces=replaces, acting_user=request.user
+        meeting,
+        data["membership"],
+        data["status"],
+        replaces_id=data.get("replaces"),
+        acting_user=request.user,
     )
     return _("La présence est enregistrée.")
 
 
 def _add_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    membership = _membership(meeting, data["membership"])
-    _actions().check_add_speaker(_current_item(meeting), membership, acting_user=request.user)
+    _actions().check_add_speaker(
+        _current_item(meeting), data["membership"], acting_user=request.user
+    )
     return _("Le membre est inscrit sur la liste des orateurs.")
 
 
@@ -292,41 +300,36 @@ ACTIONS: dict[str, Action] = {
     "procuration": Action(("room",), "proxy", None, _give_proxy),
     # Chair's console.
     "seance-ouvrir": Action(
-        ("chair",), None, None, _simple("check_open_meeting", _("La séance est ouverte."))
+        ("chair",), None, None, _on_meeting("check_open_meeting", _("La séance est ouverte."))
     ),
     "seance-clore": Action(
-        ("chair",), None, None, _simple("check_close_meeting", _("La séance est close."))
+        ("chair",), None, None, _on_meeting("check_close_meeting", _("La séance est close."))
     ),
     "point-ouvrir": Action(
-        ("chair",), None, "item", _simple("check_open_item", _("Le point est ouvert."), _item)
+        ("chair",), None, "item", _on_item("check_open_item", _("Le point est ouvert."))
     ),
     "point-clore": Action(
-        ("chair",), None, "item", _simple("check_close_item", _("Le point est clos."), _item)
+        ("chair",), None, "item", _on_item("check_close_item", _("Le point est clos."))
     ),
     "scrutin-ouvrir": Action(("chair",), "open_ballot", None, _open_ballot),
-    "scrutin-clore": Action(
-        ("chair",),
-        None,
-        "ballot",
-        _simple("check_close_ballot", _("Le scrutin est clos."), _ballot),
-    ),
+    "scrutin-clore": Action(("chair",), None, "ballot", _close_ballot),
     "parole-donner": Action(
         STAFF_PAGES,
         None,
         "request",
-        _simple("check_give_floor", _("La parole est donnée."), _speaker),
+        _on_speaker("check_give_floor", _("La parole est donnée.")),
     ),
     "parole-fin": Action(
         STAFF_PAGES,
         None,
         "request",
-        _simple("check_end_speaker", _("L’intervention est terminée."), _speaker),
+        _on_speaker("check_end_speaker", _("L’intervention est terminée.")),
     ),
     "parole-retirer": Action(
         STAFF_PAGES,
         None,
         "request",
-        _simple("check_remove_speaker", _("La demande de parole est retirée."), _speaker),
+        _on_speaker("check_remove_speaker", _("La demande de parole est retirée.")),
     ),
     "orateur-ajouter": Action(STAFF_PAGES, "add_speaker", None, _add_speaker),
     # Secretariat's console.
@@ -371,8 +374,6 @@ def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResp
     if not form.is_valid():
         return _render_page(request, page, meeting, bound=bound, failed=form, status=400)
     data = dict(form.cleaned_data)
-    if action.id_field:
-        data["id"] = data[action.id_field]
     try:
         message = action.run(request, meeting, data)
     except (_Refused, ValidationError, PermissionDenied) as error:
