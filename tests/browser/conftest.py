@@ -87,6 +87,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+_LOG_OFFSET = pytest.StashKey[tuple["LiveServer", int]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    # A failing browser test shows what the server logged meanwhile (a traceback, often).
+    if report.failed and _LOG_OFFSET in item.stash:
+        server, offset = item.stash[_LOG_OFFSET]
+        if logged := server.log()[offset:][-20_000:]:
+            report.sections.append(("daphne log", logged))
+    return report
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -178,12 +192,13 @@ def _wait_until_up(server: LiveServer) -> None:
 
 @pytest.fixture
 def live_server_url(
-    live_asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
+    request, live_asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
 ) -> str:
     """The live server's base URL, for a test whose data is committed for the server to see.
     Fixtures that seed data depend on this one, so that they run inside the transactional
     test."""
     shutil.rmtree(live_asgi_server.cache_dir, ignore_errors=True)
+    request.node.stash[_LOG_OFFSET] = (live_asgi_server, len(live_asgi_server.log()))
     return live_asgi_server.url
 
 

@@ -8,6 +8,8 @@ import os
 import weakref
 from typing import Any
 
+from cms.demo import DEMO_PASSWORD
+
 # Debian's Chromium: `playwright install` cannot download browsers on these machines.
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's services, which
@@ -108,6 +110,14 @@ def _axe_violations_of_static_dom(page: Any) -> list[str]:
         return _run_axe(audit_page)
     finally:
         context.close()
+
+
+def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page, as the journeys of later features start."""
+    page.goto("/accounts/login/")
+    log_in(page, email, password)
+    if "/accounts/login/" in page.url:
+        raise AssertionError(f"{email} could not log in: {page.inner_text('main')[:500]}")
 
 
 def log_in(page: Any, email: str, password: str) -> None:
