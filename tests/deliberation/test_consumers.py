@@ -1,0 +1,135 @@
+"""The meeting socket: origin check, audience authorisation, push-only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from council.asgi import application
+from deliberation import events
+from deliberation.models import Attendance
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture(autouse=True)
+def in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def session_cookie(user) -> tuple[bytes, bytes]:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return (b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}".encode())
+
+
+async def connect(meeting_id, audience="public", user=None, origin=ORIGIN):
+    headers = [origin] if origin else []
+    if user is not None:
+        headers.append(await sync_to_async(session_cookie)(user))
+    communicator = WebsocketCommunicator(
+        application, f"/ws/meetings/{meeting_id}/?audience={audience}", headers=headers
+    )
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def test_a_foreign_origin_is_refused(meeting):
+    communicator, connected, _code = await connect(
+        meeting.pk, origin=(b"origin", b"https://evil.example")
+    )
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_no_origin_is_refused(meeting):
+    _communicator, connected, _code = await connect(meeting.pk, origin=None)
+    assert not connected
+
+
+async def test_anyone_may_watch_the_public_audience(meeting):
+    communicator, connected, _code = await connect(meeting.pk)
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_unknown_meeting_is_refused(meeting):
+    _communicator, connected, code = await connect(meeting.pk + 1000)
+    assert not connected
+    assert code == 4404
+
+
+@pytest.mark.parametrize("audience", ["members", "staff"])
+async def test_an_anonymous_visitor_never_joins_an_inside_group(meeting, audience):
+    _communicator, connected, code = await connect(meeting.pk, audience)
+    assert not connected
+    assert code == 4403
+
+
+async def test_a_resident_is_refused_the_members_group(meeting, people):
+    _communicator, connected, code = await connect(meeting.pk, "members", people.resident)
+    assert not connected
+    assert code == 4403
+
+
+async def test_a_member_is_refused_the_staff_group_but_joins_the_members_one(meeting, people):
+    member = people.members[0].user
+    _c, connected, code = await connect(meeting.pk, "staff", member)
+    assert not connected and code == 4403
+    communicator, connected, _code = await connect(meeting.pk, "members", member)
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_pushes_reach_the_audience_and_the_users_own_group(meeting, people):
+    member = people.members[0].user
+    communicator, connected, _code = await connect(meeting.pk, "members", member)
+    assert connected
+    layer = get_channel_layer()
+    await layer.group_send(
+        events.audience_group(meeting.pk, "members"),
+        {"type": events.PUSH_TYPE, "event": "x", "text": json.dumps({"fragments": {"a": "b"}})},
+    )
+    assert json.loads(await communicator.receive_from()) == {"fragments": {"a": "b"}}
+    await layer.group_send(
+        events.user_group(member.pk),
+        {"type": events.PUSH_TYPE, "event": "y", "text": json.dumps({"fragments": {"c": "d"}})},
+    )
+    assert json.loads(await communicator.receive_from()) == {"fragments": {"c": "d"}}
+    # Another audience's push does not arrive.
+    await layer.group_send(
+        events.audience_group(meeting.pk, "staff"),
+        {"type": events.PUSH_TYPE, "event": "z", "text": "{}"},
+    )
+    assert await communicator.receive_nothing(timeout=0.2)
+    await communicator.disconnect()
+
+
+async def test_what_a_client_sends_changes_nothing(meeting, people):
+    member = people.members[0]
+    communicator, connected, _code = await connect(meeting.pk, "members", member.user)
+    assert connected
+    forged = [
+        {"type": "live.push", "text": "{}"},
+        {"action": "set_attendance", "membership": member.pk, "status": "room"},
+        {"type": "websocket.disconnect"},
+    ]
+    for message in forged:
+        await communicator.send_json_to(message)
+    await communicator.send_to(text_data="not json at all")
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    assert await communicator.receive_nothing(timeout=0.2)
+    assert not await sync_to_async(Attendance.objects.filter(meeting=meeting).exists)()
+    await communicator.disconnect()
