@@ -199,3 +199,14 @@ def test_secretariat_sees_the_invite_link_and_a_member_does_not(client, council)
     member = make_membership("member", council).user
     client.force_login(member)
     assert reverse("invite_member") not in client.get(reverse("member_home")).content.decode()
+
+
+def test_set_password_page_for_an_account_without_one(client):
+    user = make_user("sans-mdp@example.net")
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("account_change_password"))
+    assert response["Location"] == reverse("account_set_password")
+    html = _assert_accessible_page(client.get(reverse("account_set_password")))
+    assert 'autocomplete="new-password"' in html

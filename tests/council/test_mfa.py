@@ -108,3 +108,23 @@ def test_superuser_must_set_up_totp(client):
     admin = make_user("root@example.net", is_superuser=True, is_staff=True)
     log_in(client, admin.email)
     assert client.get("/django-admin/")["Location"] == ACTIVATE
+
+
+def test_second_factor_management_pages_render_in_the_site_layout(client, council):
+    user = make_membership("chair", council).user
+    log_in(client, user.email)
+    _activate_totp(client)
+    for name in (
+        "mfa_index",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_deactivate_totp",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        doc = outline(html)
+        assert doc.h1 == 1 and doc.inline_scripts == 0 and doc.style_attrs == 0, name
+        assert "Participer sans ordinateur" in html, name
+    codes = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert re.search(r"<textarea[^>]*readonly[^>]*>\s*[a-z0-9]{8}", codes)
