@@ -53,7 +53,7 @@ check-deploy: $(VENV)/.installed
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed
-	@echo "No benchmark yet."
+	$(PY) -m tests.bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3*

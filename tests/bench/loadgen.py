@@ -1,0 +1,94 @@
+"""The load generator shared by the floor and the platform: N watchers, one trigger,
+the time until each watcher has received what the trigger caused."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from websockets.asyncio.client import connect
+
+
+@dataclass
+class Result:
+    watchers: int
+    connected: int
+    delivered: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+
+    @property
+    def delivered_pct(self) -> float:
+        return 100.0 * self.delivered / self.watchers if self.watchers else 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+async def measure(
+    url: str,
+    watchers: int,
+    trigger: Callable[[], Awaitable[None]],
+    matches: Callable[[str], bool],
+    *,
+    origin: str = "http://127.0.0.1",
+    timeout: float = 30.0,
+    connect_batch: int = 100,
+) -> Result:
+    """Connect `watchers` clients, fire `trigger` once, time each client's first match."""
+    ready = 0
+    all_ready = asyncio.Event()
+    fired = asyncio.Event()
+    started = 0.0
+    latencies: list[float] = []
+    sockets = []
+
+    async def watcher(ws) -> None:
+        nonlocal ready
+        ready += 1
+        if ready == len(sockets):
+            all_ready.set()
+        await fired.wait()
+        try:
+            async with asyncio.timeout(timeout):
+                async for message in ws:
+                    if matches(message if isinstance(message, str) else message.decode()):
+                        latencies.append((time.perf_counter() - started) * 1000)
+                        return
+        except Exception:
+            return  # a lost watcher counts as not delivered
+
+    # Connect in batches: a thousand simultaneous handshakes would measure the accept queue.
+    for offset in range(0, watchers, connect_batch):
+        batch = range(offset, min(offset + connect_batch, watchers))
+        results = await asyncio.gather(
+            *(connect(url, origin=origin, max_queue=None, open_timeout=30) for _ in batch),
+            return_exceptions=True,
+        )
+        sockets.extend(ws for ws in results if not isinstance(ws, BaseException))
+    tasks = [asyncio.create_task(watcher(ws)) for ws in sockets]
+    if sockets:
+        await asyncio.wait_for(all_ready.wait(), timeout=30)
+    await asyncio.sleep(0.5)  # let the server finish joining groups
+    started = time.perf_counter()
+    fired.set()
+    await trigger()
+    await asyncio.gather(*tasks)
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return Result(
+        watchers=watchers,
+        connected=len(sockets),
+        delivered=len(latencies),
+        p50_ms=percentile(latencies, 50),
+        p95_ms=percentile(latencies, 95),
+        max_ms=max(latencies, default=float("nan")),
+    )

@@ -1,0 +1,289 @@
+"""`make bench`: how fast a vote reaches the watchers of a live room.
+
+For N watchers of a meeting's public live page, one member casts a vote through the real
+HTTP form; we time until each watcher has received the updated ballot fragment. In the same
+run, the floor: a bare `websockets` broadcast server, measured by the same load generator.
+Both channel layers are measured (in-memory: one process; Redis: what production runs).
+Timings on a shared 2-core machine are noisy: read the ratio to the floor, not the ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from tests.bench.loadgen import Result, measure
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+DAPHNE = str(Path(PYTHON).with_name("daphne"))
+PASSWORD = "conseil-ouvert-demo"
+# One vote per run: each run's voter is the next member.
+VOTERS = [f"membre{n}@example.org" for n in range(1, 11)] + ["president@example.org"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+class Browser:
+    """A member's session over plain HTTP: log in, then post the vote form."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def _csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def post(self, path: str, data: dict[str, str]) -> int:
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._csrf()}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        return self.opener.open(request, timeout=30).status
+
+    def login(self, email: str) -> None:
+        self.opener.open(self.base + "/accounts/login/", timeout=30).read()
+        self.post("/accounts/login/", {"login": email, "password": PASSWORD})
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+async def floor_run(watchers: int) -> Result:
+    port = free_port()
+    server = start([PYTHON, "-m", "tests.bench.floor", str(port)], dict(os.environ))
+    try:
+        wait_for_port(port)
+        from websockets.asyncio.client import connect
+
+        url = f"ws://127.0.0.1:{port}/"
+        async with connect(url) as sender:
+
+            async def trigger() -> None:
+                await sender.send("tick")
+
+            return await measure(url, watchers, trigger, lambda message: message == "tick")
+    finally:
+        stop(server)
+
+
+async def platform_run(base: str, meeting: int, ballot: int, watchers: int, voter: str) -> Result:
+    browser = Browser(base)
+    await asyncio.to_thread(browser.login, voter)
+    url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
+
+    async def trigger() -> None:
+        status = await asyncio.to_thread(
+            browser.post,
+            f"/seances/{meeting}/salle/?do=voter",
+            {"ballot": str(ballot), "choice": "yes"},
+        )
+        if status != 200:  # urllib follows the redirect of post/redirect/get
+            raise RuntimeError(f"vote refused: HTTP {status}")
+
+    return await measure(
+        url,
+        watchers,
+        trigger,
+        lambda message: "deliberation.vote_count_changed" in message,
+    )
+
+
+def prepare(env: dict[str, str]) -> dict[str, int]:
+    output = subprocess.run(
+        [PYTHON, "-m", "tests.bench.setup_session"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def idle_memory(base: str, meeting: int, pid: int, connections: int) -> tuple[float, float, int]:
+    """RSS of the server before and while holding `connections` idle sockets, and how many
+    of them it accepted."""
+    from websockets.asyncio.client import connect
+
+    async def hold() -> tuple[float, int]:
+        url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
+        sockets = []
+        for offset in range(0, connections, 50):
+            batch = range(offset, min(offset + 50, connections))
+            results = await asyncio.gather(
+                *(connect(url, origin="http://127.0.0.1", open_timeout=60) for _ in batch),
+                return_exceptions=True,
+            )
+            sockets += [ws for ws in results if not isinstance(ws, BaseException)]
+        await asyncio.sleep(2)
+        used = rss_mb(pid)
+        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+        return used, len(sockets)
+
+    before = rss_mb(pid)
+    used, held = asyncio.run(hold())
+    return before, used, held
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--watchers", default="100,500,1000")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.watchers.split(",")]
+
+    layers = {"in-memory": {}}
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+    if (
+        shutil.which("redis-cli")
+        and subprocess.run(["redis-cli", "-u", redis_url, "ping"], capture_output=True).returncode
+        == 0
+    ):
+        layers["Redis"] = {"REDIS_URL": redis_url, "CHANNEL_PREFIX": "bench"}
+    else:
+        print("Redis not reachable: only the in-memory layer is measured.", file=sys.stderr)
+
+    rows: list[tuple[str, int, Result, Result]] = []
+    memory: dict[str, tuple[float, float, int]] = {}
+    voters = iter(VOTERS)
+    workdir = Path(tempfile.mkdtemp(prefix="conseil-bench-"))
+    for layer, extra in layers.items():
+        env = {
+            **os.environ,
+            **extra,
+            "SQLITE_PATH": str(workdir / f"{layer}.sqlite3"),
+            "DEMO": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("DATABASE_URL", None)
+        if "REDIS_URL" not in extra:
+            env.pop("REDIS_URL", None)
+        ids = prepare(env)
+        port = free_port()
+        server = start(
+            [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "council.asgi:application"], env
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for_port(port)
+            for size in sizes:
+                floor = asyncio.run(floor_run(size))
+                result = asyncio.run(
+                    platform_run(base, ids["meeting"], ids["ballot"], size, next(voters))
+                )
+                rows.append((layer, size, result, floor))
+                print(
+                    f"{layer:9} N={size:5}: delivered {result.delivered_pct:5.1f} % "
+                    f"p50 {result.p50_ms:7.1f} ms p95 {result.p95_ms:7.1f} ms | floor p95 "
+                    f"{floor.p95_ms:6.1f} ms | ratio {result.p95_ms / floor.p95_ms:5.1f}×",
+                    flush=True,
+                )
+            memory[layer] = idle_memory(base, ids["meeting"], server.pid, 1000)
+        finally:
+            stop(server)
+    shutil.rmtree(workdir, ignore_errors=True)
+    write_report(Path(args.output), rows, memory)
+
+
+def write_report(
+    path: Path,
+    rows: list[tuple[str, int, Result, Result]],
+    memory: dict[str, tuple[float, float, int]],
+) -> None:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.date.today().isoformat()} with `make bench` "
+        "(`python -m tests.bench.run`) on "
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        "one daphne process, SQLite.",
+        "",
+        "## Live room fan-out",
+        "",
+        "N watchers of a meeting's public live page; one member casts a vote through the "
+        "real HTTP form (login, CSRF, `check_cast_vote`, commit, fragments rendered once per "
+        "audience); time until each watcher has received the updated ballot fragment. The "
+        "floor is a bare `websockets` broadcast server measured by the same load generator "
+        "in the same run.",
+        "",
+        "| layer | N | delivered | p50 | p95 | floor p95 | p95 ÷ floor p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for layer, size, result, floor in rows:
+        lines.append(
+            f"| {layer} | {size} | {result.delivered_pct:.1f} % ({result.delivered}/{size}) "
+            f"| {result.p50_ms:.0f} ms | {result.p95_ms:.0f} ms | {floor.p95_ms:.0f} ms "
+            f"| {result.p95_ms / floor.p95_ms:.1f}× |"
+        )
+    lines += [
+        "",
+        "## Memory of one server process",
+        "",
+        "| layer | RSS idle | RSS holding idle sockets | sockets held |",
+        "|---|---:|---:|---:|",
+    ]
+    for layer, (before, after, held) in memory.items():
+        lines.append(f"| {layer} | {before:.0f} MB | {after:.0f} MB | {held} |")
+    lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

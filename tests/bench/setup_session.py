@@ -1,0 +1,55 @@
+"""Prepare a benchmark database: the demo, plus a meeting in session with an open ballot.
+
+Prints {"meeting": id, "ballot": id} as JSON. Run with the benchmark's environment.
+"""
+
+import json
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from council.models import Council, Membership, Role, User  # noqa: E402
+from deliberation import actions  # noqa: E402
+from deliberation.models import Attendance, Ballot  # noqa: E402
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    council = Council.objects.get(slug="numerique")
+    secretariat = User.objects.get(email="secretariat@example.org")
+    meeting = actions.do_create_meeting(
+        council,
+        title="Séance de mesure de charge",
+        start=timezone.now(),
+        place="Salle du conseil",
+        items=[("Mesure de la diffusion en direct", "decision")],
+        acting_user=secretariat,
+    )
+    for membership in Membership.objects.current().filter(
+        council=council, role__in=[Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER]
+    ):
+        actions.do_set_attendance(
+            meeting, membership, Attendance.Status.REMOTE, acting_user=secretariat
+        )
+    actions.do_open_meeting(meeting, acting_user=secretariat)
+    item = meeting.agenda_items.get()
+    actions.do_open_item(item, acting_user=secretariat)
+    ballot = actions.do_open_ballot(
+        item,
+        subject=Ballot.Subject.PROCEDURAL,
+        question="Diffuser les séances par téléphone ?",
+        acting_user=secretariat,
+    )
+    json.dump({"meeting": meeting.pk, "ballot": ballot.pk}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
