@@ -36,6 +36,13 @@ def capture_events(django_capture_on_commit_callbacks) -> Iterator[list[tuple[st
         events.send_event_on_commit = original  # type: ignore[assignment]
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # A council's cast is a dozen accounts per test; the production hasher's cost is
+    # for attackers, not for fixtures.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     """`with capture() as sent:` — see capture_events."""
@@ -87,3 +94,67 @@ def meeting(people):
         ],
         acting_user=people.secretary.user,
     )
+
+
+class Session:
+    """A meeting in session on its decision item, with attendance recorded.
+
+    Voting members: chair, vice-chair and members[0..3] in the room, members[4] at home,
+    members[5] absent with a proxy to members[0]. 8 members with a vote, 7 present.
+    """
+
+    def __init__(self, people: People, meeting) -> None:
+        from deliberation import actions
+
+        self.people = people
+        self.meeting = meeting
+        sec = people.secretary.user
+        room = [people.chair, people.vice_chair, *people.members[:4]]
+        for m in room:
+            actions.check_set_attendance(meeting, m.pk, "room", acting_user=sec)
+        actions.check_set_attendance(meeting, people.members[4].pk, "remote", acting_user=sec)
+        actions.check_set_attendance(meeting, people.members[5].pk, "absent", acting_user=sec)
+        actions.check_give_proxy(
+            meeting, people.members[5].pk, people.members[0].pk, acting_user=sec
+        )
+        actions.check_open_meeting(meeting, acting_user=people.chair.user)
+        self.item = meeting.agenda_items.get(number=2)
+        actions.check_open_item(self.item, acting_user=people.chair.user)
+        meeting.refresh_from_db()
+        self.item.refresh_from_db()
+        self.proposal = actions.check_create_proposal(
+            self.item,
+            title="Recommandation sur les guichets",
+            paragraphs=[
+                "Le conseil recommande de maintenir les guichets physiques.",
+                "Les lignes téléphoniques restent ouvertes du lundi au vendredi.",
+                "Un bilan est présenté chaque année.",
+            ],
+            acting_user=people.members[1].user,
+        )
+
+    @property
+    def chair(self):
+        return self.people.chair.user
+
+    @property
+    def secretary(self):
+        return self.people.secretary.user
+
+    def version(self):
+        from deliberation import selectors
+
+        return selectors.latest_version(self.proposal)
+
+    def open_ballot(self, **options):
+        from deliberation import actions
+
+        options.setdefault("subject", "procedural")
+        if options["subject"] == "procedural":
+            options.setdefault("question", "Faut-il reporter le point ?")
+        return actions.check_open_ballot(self.item, acting_user=self.chair, **options)
+
+
+@pytest.fixture
+def session(people, meeting):
+    return Session(people, meeting)
