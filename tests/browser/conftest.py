@@ -190,6 +190,47 @@ def _wait_until_up(server: LiveServer) -> None:
     raise RuntimeError(f"daphne did not answer within {SERVER_START_TIMEOUT} s:\n{server.log()}")
 
 
+def _serialized_contents() -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        connection.alias: connection._test_serialized_contents  # type: ignore[attr-defined]
+        for connection in connections.all()
+        if getattr(connection, "_test_serialized_contents", None)
+    }
+
+
+@pytest.fixture(autouse=True)
+def _database_as_migrated(request, django_db_blocker) -> Iterator[None]:
+    """Start and leave each transactional browser test with the rows the migrations created.
+
+    Django's serialized rollback reloads them (Wagtail's root page and default Site, content
+    types, permissions, groups) at the start of the test, but into tables it assumes empty,
+    while another transactional test's flush may have left content types and permissions
+    behind; and it leaves the database empty at the end, while later transactional tests
+    expect those rows like any test. Being autouse, this fixture is set up before the
+    database fixtures and torn down after their flush."""
+    from django.db import connections
+
+    contents = _serialized_contents()
+    names = request.fixturenames
+    if not ("transactional_db" in names and "django_db_serialized_rollback" in names):
+        yield
+        return
+    if contents:
+        with django_db_blocker.unblock():
+            for alias in contents:
+                call_command(
+                    "flush", database=alias, interactive=False, inhibit_post_migrate=True,
+                    verbosity=0,
+                )  # fmt: skip
+    yield
+    if contents:
+        with django_db_blocker.unblock():
+            for alias, data in contents.items():
+                connections[alias].creation.deserialize_db_from_string(data)
+
+
 @pytest.fixture
 def live_server_url(
     request, live_asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
