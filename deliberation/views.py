@@ -357,7 +357,8 @@ def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResp
     if slug == "procuration" and page.name == "secretariat":
         action = SECRETARIAT_PROXY
     if action is None or page.name not in action.pages:
-        failed = forms.forms.Form()
+        failed = forms.forms.Form({})
+        failed.is_valid()
         failed.add_error(None, _("Action inconnue sur cette page."))
         return _render_page(request, page, meeting, failed=failed, status=400)
     room = live.RoomState(meeting, page.audience, user=request.user)
