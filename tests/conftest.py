@@ -19,6 +19,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Real hashing costs ~0.3 s per account on this hardware and tests create dozens. The
+    # browser tests' server accepts these hashes too (tests/browser/server_settings.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: one test's attempts must not throttle the next.
     from django.core.cache import cache
