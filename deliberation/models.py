@@ -656,6 +656,14 @@ class Vote(models.Model):
         related_name="votes_by_proxy",
         verbose_name=_("par procuration de"),
     )
+    # Whose vote this is: the voter's own, the giver's for a proxy, the replaced full
+    # member's for a substitute. One per ballot, whoever casts it.
+    seat = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("siège"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -676,6 +684,7 @@ class Vote(models.Model):
                 name="one_vote_per_voter",
             ),
             models.UniqueConstraint(fields=["ballot", "proxy_for"], name="one_vote_per_proxy"),
+            models.UniqueConstraint(fields=["ballot", "seat"], name="one_vote_per_seat"),
         ]
 
     def __str__(self) -> str:
@@ -703,6 +712,14 @@ class BallotParticipation(models.Model):
         related_name="ballot_participations_by_proxy",
         verbose_name=_("par procuration de"),
     )
+    # Whose vote this is: the voter's own, the giver's for a proxy, the replaced full
+    # member's for a substitute. One per ballot, whoever casts it.
+    seat = models.ForeignKey(
+        "council.Membership",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("siège"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -722,6 +739,7 @@ class BallotParticipation(models.Model):
             models.UniqueConstraint(
                 fields=["ballot", "proxy_for"], name="one_participation_per_proxy"
             ),
+            models.UniqueConstraint(fields=["ballot", "seat"], name="one_participation_per_seat"),
         ]
 
     def __str__(self) -> str:
