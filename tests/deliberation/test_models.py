@@ -115,3 +115,16 @@ def test_selectors_query_count_does_not_grow(session, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         state = selectors.meeting_state(session.meeting.pk)
         assert state.presence.quorum.present == 7
+
+
+def test_django_admin_is_read_only(rf):
+    from django.contrib import admin
+
+    from deliberation.models import AuditEntry, Decision
+
+    request = rf.get("/")
+    for model in (Decision, AuditEntry):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)
