@@ -12,7 +12,12 @@ Two constraints shape this harness:
   that ends a transactional test. So Chromium lives in a thread of its own for the whole
   session, and the body of every test that uses it runs in that thread, while fixtures (the
   seeding) and pytest-django's teardown keep the main thread. A test body therefore never
-  touches the ORM: it prepares its data in fixtures.
+  touches the ORM nor calls async_to_sync directly: it prepares its data in fixtures, and
+  hands ORM work to the main thread with the `on_main_thread` fixture.
+
+The server is another process: with the default in-memory channel layer, an event sent by
+an action run in the test process does not reach its WebSocket clients. Trigger actions
+through the browser (the server runs them), or run with REDIS_URL.
 """
 
 from __future__ import annotations
@@ -43,27 +48,50 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 60  # seconds; Django + Wagtail import slowly on a loaded machine
 
 
+Job = tuple[Callable[[], Any], Future[Any]]
+
+
+def _execute(job: Job) -> None:
+    function, future = job
+    if future.set_running_or_notify_cancel():
+        try:
+            future.set_result(function())
+        except BaseException as exc:
+            future.set_exception(exc)
+
+
 class BrowserThread:
-    """One long-lived thread owning Playwright and Chromium; work is handed to it."""
+    """One long-lived thread owning Playwright and Chromium; work is handed to it.
+
+    While the main thread waits for a job, it runs the ORM work the job hands back to it
+    (see `on_main_thread`)."""
 
     def __init__(self) -> None:
-        self._jobs: SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = SimpleQueue()
+        self._jobs: SimpleQueue[Job | None] = SimpleQueue()
+        self._main_jobs: SimpleQueue[Job | None] = SimpleQueue()
         # A daemon thread: a test stuck in the browser must not keep pytest from exiting.
         self._thread = threading.Thread(target=self._serve, name="playwright", daemon=True)
         self._thread.start()
 
     def _serve(self) -> None:
         while (job := self._jobs.get()) is not None:
-            function, future = job
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(function())
-                except BaseException as exc:
-                    future.set_exception(exc)
+            _execute(job)
 
     def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run function in the browser thread, from the main thread, and return its result."""
         future: Future[Any] = Future()
+        future.add_done_callback(lambda _: self._main_jobs.put(None))
         self._jobs.put((lambda: function(*args, **kwargs), future))
+        while (job := self._main_jobs.get()) is not None:
+            _execute(job)
+        return future.result()
+
+    def on_main_thread(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run function in the main thread, where the ORM works, and return its result."""
+        if threading.current_thread() is not self._thread:
+            return function(*args, **kwargs)
+        future: Future[Any] = Future()
+        self._main_jobs.put((lambda: function(*args, **kwargs), future))
         return future.result()
 
     def stop(self) -> None:
@@ -181,7 +209,7 @@ def _wait_until_up(server: LiveServer) -> None:
             raise RuntimeError(f"daphne exited with {server.process.returncode}:\n{server.log()}")
         try:
             # robots.txt needs neither the database content nor a session.
-            with urllib.request.urlopen(server.url + "/robots.txt", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(server.url + "/robots.txt", timeout=2):
                 return
         except urllib.error.HTTPError:
             return  # it answers: it is up
@@ -286,6 +314,14 @@ def browser(browser_thread: BrowserThread) -> Iterator[Any]:
         playwright.stop()
 
     browser_thread.run(shut_down)
+
+
+@pytest.fixture
+def on_main_thread(browser_thread: BrowserThread) -> Callable[..., Any]:
+    """`on_main_thread(function, *args)` runs ORM work from a browser test's body (which
+    runs in the browser thread) in the main thread, inside the test's database, e.g. to
+    check what a form submitted in the browser has stored."""
+    return browser_thread.on_main_thread
 
 
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from cms.demo import DEMO_PASSWORD
+from council.models import User
 from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
@@ -12,13 +13,20 @@ pytestmark = pytest.mark.browser
 MEMBER_EMAIL = "membre1@example.org"
 
 
-def test_member_logs_in_sees_membership_and_logs_out(demo_site_live, page):
+def _last_login(email):
+    return User.objects.get(email=email).last_login
+
+
+def test_member_logs_in_sees_membership_and_logs_out(demo_site_live, page, on_main_thread):
+    assert on_main_thread(_last_login, MEMBER_EMAIL) is None
+
     page.goto("/")
     nav = page.get_by_role("navigation", name="Navigation principale")
     nav.get_by_role("link", name="Se connecter").click()
     assert re.search(r"/accounts/login/", page.url)
 
     log_in(page, MEMBER_EMAIL, DEMO_PASSWORD)
+    assert on_main_thread(_last_login, MEMBER_EMAIL) is not None
 
     # Back home, signed in: the navigation now leads to the member's space.
     assert nav.get_by_role("link", name="Se connecter").count() == 0

@@ -1,0 +1,410 @@
+"""The live room in a real Chromium: the journey of a ballot on an amendment seen by a chair,
+two remote members, the secretariat and a public watcher — with JavaScript on (pushed
+fragments, no reload) and off (plain forms, reloads) — axe on every room in every state,
+a foreign-origin socket refused, and the reconnection that resyncs what was missed.
+
+The data is committed by fixtures before the test body runs in the browser thread (see
+tests/browser/conftest.py); the body then acts only through the pages' forms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from council.models import Role
+from deliberation import actions
+from deliberation.models import Attendance, Ballot
+from tests.browser.helpers import axe_violations, open_context
+from tests.factories import make_council, make_membership, make_user
+
+pytestmark = pytest.mark.browser
+
+PUSH_TIMEOUT_MS = 15_000
+ITEM_TITLE = "Guichets et lignes téléphoniques"
+PROPOSAL_TITLE = "Recommandation sur les guichets"
+PARAGRAPHS = [
+    "Le conseil recommande de maintenir les guichets physiques.",
+    "Les lignes téléphoniques restent ouvertes du lundi au vendredi.",
+    "Un bilan est présenté chaque année.",
+]
+AMENDED_PARAGRAPH = "Les lignes téléphoniques restent ouvertes du lundi au samedi midi."
+ANNOUNCEMENT = "Scrutin clos : amendement adopté, 3 pour, 1 contre, 1 abstention(s)."
+# Set on the watcher's window once loaded: still there at the end means no page load since.
+MARKER = "() => { window.__liveRoomMarker = 'kept'; }"
+READ_MARKER = "() => window.__liveRoomMarker || null"
+
+
+@dataclass
+class Cast:
+    """A meeting in session, item 2 pending with a draft proposal; who is who."""
+
+    meeting_id: int
+    cookies: dict[str, str]  # role → session cookie value
+    names: dict[str, str]  # role → name shown in the pages
+    ballot_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, room: str) -> str:
+        return f"/seances/{self.meeting_id}/{room}/"
+
+
+def _session_cookie(user: Any) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _with_totp(user: Any) -> Any:
+    # Chair and secretariat reach no page before a second factor is set up.
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return user
+
+
+def _seed_session() -> tuple[Cast, Any, Any, dict[str, Any]]:
+    council = make_council(name="Conseil consultatif du numérique", slug="numerique")
+    people = {
+        "chair": make_membership(
+            Role.CHAIR, council, make_user(first_name="Claire", last_name="Présidente")
+        ),
+        "secretary": make_membership(
+            Role.SECRETARY, council, make_user(first_name="Sam", last_name="Secrétaire")
+        ),
+    }
+    for n, (first, last) in enumerate(
+        [
+            ("Alice", "Distante"),
+            ("Bruno", "Distant"),
+            ("Chloé", "Salle"),
+            ("Driss", "Salle"),
+            ("Emma", "Salle"),
+            ("Fanny", "Excusée"),
+        ],
+        start=1,
+    ):
+        people[f"m{n}"] = make_membership(
+            Role.MEMBER, council, make_user(first_name=first, last_name=last)
+        )
+    chair = _with_totp(people["chair"].user)
+    secretary = _with_totp(people["secretary"].user)
+    meeting = actions.do_create_meeting(
+        council,
+        title="Séance du conseil",
+        start=timezone.now() + datetime.timedelta(minutes=30),
+        place="Salle du conseil",
+        items=[("Approbation du procès-verbal", "minutes_approval"), (ITEM_TITLE, "decision")],
+        acting_user=secretary,
+    )
+    statuses = {
+        "chair": Attendance.Status.ROOM,
+        "m1": Attendance.Status.REMOTE,
+        "m2": Attendance.Status.REMOTE,
+        "m3": Attendance.Status.ROOM,
+        "m4": Attendance.Status.ROOM,
+        "m5": Attendance.Status.ROOM,
+        "m6": Attendance.Status.EXCUSED,
+    }
+    for role, status in statuses.items():
+        actions.do_set_attendance(meeting, people[role], status, acting_user=secretary)
+    actions.do_open_meeting(meeting, acting_user=chair)
+    item = meeting.agenda_items.get(number=2)
+    proposal = actions.do_create_proposal(
+        item, title=PROPOSAL_TITLE, paragraphs=PARAGRAPHS, acting_user=people["m3"].user
+    )
+    cast = Cast(
+        meeting_id=meeting.pk,
+        cookies={
+            role: _session_cookie(people[role].user) for role in ("chair", "secretary", "m1", "m2")
+        },
+        names={role: str(membership.user) for role, membership in people.items()},
+    )
+    return cast, item, proposal, people
+
+
+@pytest.fixture
+def session_cast(live_server_url: str, fast_password_hasher) -> Cast:
+    cast, _item, _proposal, _people = _seed_session()
+    return cast
+
+
+@pytest.fixture
+def ballot_cast(live_server_url: str, fast_password_hasher) -> Cast:
+    """The same session, item 2 open and a roll-call ballot open on the proposal."""
+    cast, item, proposal, people = _seed_session()
+    chair = people["chair"].user
+    actions.do_open_item(item, acting_user=chair)
+    ballot = actions.do_open_ballot(
+        item,
+        subject=Ballot.Subject.PROPOSAL,
+        proposal=proposal,
+        question="Adopter la recommandation ?",
+        acting_user=chair,
+    )
+    cast.ballot_id = ballot.pk
+    return cast
+
+
+# --- Browser-side helpers (browser thread only) ---------------------------------------------
+
+
+@contextmanager
+def contexts(browser: Any, base_url: str, js_enabled: bool, cast: Cast, *roles: str) -> Iterator:
+    """One context (its own cookie jar) per role; "watcher" is not logged in."""
+    opened = {}
+    try:
+        for role in roles:
+            context = open_context(browser, js_enabled=js_enabled, base_url=base_url)
+            if role in cast.cookies:
+                context.add_cookies(
+                    [
+                        {
+                            "name": settings.SESSION_COOKIE_NAME,
+                            "value": cast.cookies[role],
+                            "url": base_url,
+                        }
+                    ]
+                )
+            opened[role] = context
+        yield {role: context.new_page() for role, context in opened.items()}
+    finally:
+        for context in opened.values():
+            context.close()
+
+
+def goto(page: Any, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == 200, (path, response and response.status)
+    if _js_on(page):
+        # The room is live once its socket is open.
+        expect(page.locator(".live-room[data-live-connected=true]")).to_have_count(
+            1, timeout=PUSH_TIMEOUT_MS
+        )
+
+
+def _js_on(page: Any) -> bool:
+    from tests.browser.helpers import js_disabled
+
+    return not js_disabled(page)
+
+
+def submit(page: Any, button: Any) -> None:
+    """Press a form's button as a person would; the post/redirect/get lands on a page
+    showing the success message, not an error."""
+    with page.expect_navigation():
+        button.click()
+    page.wait_for_load_state("load")
+    errors = page.locator(".error-summary, .errorlist")
+    assert errors.count() == 0, page.inner_text("main")[:2000]
+    assert page.locator(".messages .message-success").count() == 1, page.inner_text("main")[:2000]
+
+
+def audit(found: dict[str, list[str]], state: str, pages: dict[str, Any]) -> None:
+    for name, page in pages.items():
+        found[f"{name}, {state}"] = axe_violations(page)
+
+
+def assert_no_violations(found: dict[str, list[str]]) -> None:
+    failures = {name: violations for name, violations in found.items() if violations}
+    assert not failures, "\n".join(
+        f"{name}:\n  " + "\n  ".join(violations) for name, violations in failures.items()
+    )
+
+
+def votes_cast(page: Any) -> Any:
+    return page.locator("#live-ballots .votes-cast")
+
+
+def _refresh_if_static(page: Any) -> None:
+    if not _js_on(page):
+        response = page.reload()
+        assert response is not None and response.status == 200
+
+
+# --- The journey -----------------------------------------------------------------------------
+
+
+def test_ballot_on_an_amendment_reaches_every_screen(
+    browser, browser_thread, live_server_url, js_enabled, session_cast
+):
+    cast = session_cast
+    found: dict[str, list[str]] = {}
+    with contexts(
+        browser,
+        live_server_url,
+        js_enabled,
+        cast,
+        "watcher",
+        "chair",
+        "m1",
+        "m2",
+        "secretary",
+    ) as pages:
+        watcher, chair, m1, m2, secretary = (
+            pages[r] for r in ("watcher", "chair", "m1", "m2", "secretary")
+        )
+        navigations: list[str] = []
+        goto(watcher, cast.path("direct"))
+        watcher.evaluate(MARKER)
+        watcher.on(
+            "framenavigated",
+            lambda frame: navigations.append(frame.url) if frame == watcher.main_frame else None,
+        )
+        for page, room in ((chair, "presidence"), (m1, "salle"), (m2, "salle")):
+            goto(page, cast.path(room))
+        if js_enabled:
+            m2.evaluate(MARKER)
+        goto(secretary, cast.path("secretariat"))
+
+        expect(watcher.locator("#live-item")).to_contain_text("Aucun point en cours.")
+        audit(
+            found,
+            "avant le point",
+            {"direct": watcher, "salle": m1, "présidence": chair, "secrétariat": secretary},
+        )
+
+        # The chair opens item 2: the watcher sees its title and the draft's paragraphs.
+        submit(chair, chair.get_by_role("button", name=f"Ouvrir {ITEM_TITLE}", exact=True))
+        _refresh_if_static(watcher)
+        expect(watcher.locator("#live-item h2")).to_have_text(
+            f"Point 2 : {ITEM_TITLE}", timeout=PUSH_TIMEOUT_MS
+        )
+        expect(watcher.locator("#live-item ol.paragraphs > li")).to_have_text(PARAGRAPHS)
+        expect(watcher.locator("#live-status")).to_contain_text(ITEM_TITLE)
+
+        # A remote member amends paragraph 2 from the form of the members' room.
+        _refresh_if_static(m1)
+        form = m1.locator("#live-participate form", has=m1.get_by_label("Paragraphe"))
+        expect(form).to_have_count(1, timeout=PUSH_TIMEOUT_MS)
+        form.get_by_label("Proposition").select_option(
+            label=f"{PROPOSAL_TITLE} (version 1)"
+        )
+        form.get_by_label("Paragraphe").fill("2")
+        form.get_by_label("Modification").select_option(label="remplacer")
+        form.get_by_label("Nouveau texte").fill(AMENDED_PARAGRAPH)
+        form.get_by_label("Justification").fill("Un service le samedi pour qui travaille.")
+        submit(m1, form.get_by_role("button", name="Déposer l’amendement"))
+
+        # Everyone sees it, word by word: what goes in <del>, what comes in <ins>, both
+        # named for screen readers.
+        _refresh_if_static(watcher)
+        amendment = watcher.locator("#live-item li[id^=amendement-]")
+        expect(amendment).to_have_count(1, timeout=PUSH_TIMEOUT_MS)
+        expect(amendment).to_contain_text("Amendement 1")
+        expect(amendment).to_contain_text(cast.names["m1"])
+        expect(amendment.locator("del").first).to_contain_text("supprimé :")
+        expect(amendment.locator("ins").first).to_contain_text("inséré :")
+        assert "vendredi" in " ".join(amendment.locator("del").all_inner_texts())
+        assert "samedi midi" in " ".join(amendment.locator("ins").all_inner_texts())
+        audit(
+            found,
+            "amendement déposé, pas de scrutin",
+            {"direct": watcher, "salle": m1, "présidence": chair, "secrétariat": secretary},
+        )
+
+        # The chair puts the amendment to the vote (the choice came with the push).
+        _refresh_if_static(chair)
+        ballot_form = chair.locator("#console-ballots form")
+        target = ballot_form.get_by_label("Objet du vote")
+        options = target.locator("option").all_inner_texts()
+        amendment_option = next((o for o in options if o.startswith("Amendement 1")), None)
+        assert amendment_option, options
+        target.select_option(label=amendment_option)
+        ballot_form.get_by_label("Publicité").select_option(label="vote nominatif")
+        ballot_form.get_by_label("Majorité requise").select_option(label="majorité simple")
+        ballot_form.get_by_label("Vote en salle").select_option(label="appel nominal")
+        submit(chair, ballot_form.get_by_role("button", name="Ouvrir le scrutin"))
+
+        _refresh_if_static(watcher)
+        expect(votes_cast(watcher)).to_have_text("0 vote exprimé", timeout=PUSH_TIMEOUT_MS)
+
+        # The two remote members vote from their room; the ballot paper came to them.
+        for member, choice in ((m1, "pour"), (m2, "contre")):
+            _refresh_if_static(member)
+            paper = member.locator(f"#my-vote-{cast.meeting_id}")
+            expect(paper.get_by_label(choice, exact=True)).to_have_count(
+                1, timeout=PUSH_TIMEOUT_MS
+            )
+        if js_enabled:
+            # Pushed, not reloaded: the second member's page is the one loaded at the start.
+            assert m2.evaluate(READ_MARKER) == "kept"
+        expected = 0
+        for member, choice in ((m1, "pour"), (m2, "contre")):
+            paper = member.locator(f"#my-vote-{cast.meeting_id}")
+            paper.get_by_label(choice, exact=True).check()
+            submit(member, paper.get_by_role("button", name="Voter"))
+            expect(paper).to_contain_text(f"Vous avez voté : {choice}.")
+            expected += 1
+            _refresh_if_static(watcher)
+            expect(votes_cast(watcher)).to_have_text(
+                f"{expected} votes exprimés" if expected > 1 else "1 vote exprimé",
+                timeout=PUSH_TIMEOUT_MS,
+            )
+
+        # The secretariat records the room's votes by roll call.
+        _refresh_if_static(secretary)
+        for role, choice in (("m3", "pour"), ("m4", "pour"), ("m5", "abstention")):
+            roll_call = secretary.locator("#console-roll-call form")
+            roll_call.get_by_label("Votant·e").select_option(label=cast.names[role])
+            roll_call.get_by_label(choice, exact=True).check()
+            submit(secretary, roll_call.get_by_role("button", name="Enregistrer le vote"))
+            expected += 1
+            _refresh_if_static(watcher)
+            expect(votes_cast(watcher)).to_have_text(
+                f"{expected} votes exprimés", timeout=PUSH_TIMEOUT_MS
+            )
+            if role == "m3":
+                audit(
+                    found,
+                    "scrutin ouvert",
+                    {"direct": watcher, "salle": m1, "présidence": chair, "secrétariat": secretary},
+                )
+
+        # The chair closes the ballot: the result, to every screen and screen reader.
+        _refresh_if_static(chair)
+        submit(chair, chair.get_by_role("button", name=re.compile(r"^Clore le scrutin")))
+        _refresh_if_static(watcher)
+        ballot = watcher.locator("#live-ballots article.ballot")
+        expect(ballot.locator(".result")).to_have_text("Adopté", timeout=PUSH_TIMEOUT_MS)
+        expect(ballot.locator("table tbody td")).to_have_text(["3", "1", "1"])
+        expect(votes_cast(watcher)).to_have_count(0)
+        if js_enabled:
+            expect(watcher.locator("[data-live-announcer]")).to_have_text(ANNOUNCEMENT)
+
+        # The adopted amendment is merged into version 2, version 1 still readable.
+        proposal = watcher.locator("#live-item article.proposal")
+        expect(proposal.locator(":scope > p.meta")).to_contain_text(
+            "version 2", timeout=PUSH_TIMEOUT_MS
+        )
+        expect(proposal.locator(":scope > ol.paragraphs > li")).to_have_text(
+            [PARAGRAPHS[0], AMENDED_PARAGRAPH, PARAGRAPHS[2]]
+        )
+        expect(proposal.locator("details summary")).to_have_text(["Version 1"])
+        expect(proposal.locator("details ol.paragraphs > li")).to_have_text(PARAGRAPHS)
+        expect(amendment.locator(".badge")).to_have_text("adopté")
+
+        _refresh_if_static(m1)
+        _refresh_if_static(secretary)
+        audit(
+            found,
+            "scrutin clos",
+            {"direct": watcher, "salle": m1, "présidence": chair, "secrétariat": secretary},
+        )
+
+        if js_enabled:
+            # Every change above reached the watcher without a page load.
+            assert watcher.evaluate(READ_MARKER) == "kept"
+            assert navigations == []
+            assert m2.evaluate(READ_MARKER) is None  # it did reload after its vote
+    assert_no_violations(found)
