@@ -7,7 +7,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_PASSWORD := conseil-ouvert-demo
 
-.PHONY: run test lint format check-deploy bench messages chromium clean
+.PHONY: run test lint format check-deploy bench messages chromium poppler clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,7 +33,11 @@ run: $(VENV)/.installed messages
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed messages chromium
+# pdftotext and pdfinfo read the agenda-pack PDFs in the tests.
+poppler:
+	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
+
+test: $(VENV)/.installed messages chromium poppler
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

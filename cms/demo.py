@@ -240,5 +240,10 @@ def seed_site() -> HomePage:
 
 @transaction.atomic
 def seed_demo() -> None:
-    seed_people()
-    seed_site()
+    from cms.demo_pages import seed_publications
+    from deliberation.demo import seed_deliberation
+
+    council = seed_people()
+    home = seed_site()
+    seed_deliberation(council)
+    seed_publications(home, council)

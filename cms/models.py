@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page, PagePermissionTester
@@ -182,12 +183,22 @@ class RecommendationPage(BasePage):
         help_text=_("Trois ou quatre phrases courtes, en langage clair, sans sigle."),
     )
     body = StreamField(BodyBlock(), verbose_name=_("texte de la recommandation"))
+    decision = models.ForeignKey(
+        "deliberation.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décision d'origine"),
+        help_text=_("Le vote du conseil dont vient cette recommandation, s'il y en a un."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("decision"),
     ]
     search_fields = [
         *BasePage.search_fields,
@@ -204,6 +215,20 @@ class RecommendationPage(BasePage):
 
     def permissions_for_user(self, user):
         return ChairPublishesTester(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.decision_id:
+            from deliberation.models import Decision
+
+            decision = Decision.objects.select_related("meeting", "agenda_item").get(
+                pk=self.decision_id
+            )
+            context["decision"] = decision
+            context["decision_page"] = (
+                MeetingPage.objects.live().public().filter(meeting_id=decision.meeting_id).first()
+            )
+        return context
 
 
 class NewsIndexPage(BasePage):
@@ -238,3 +263,114 @@ class NewsPage(BasePage):
     class Meta:
         verbose_name = _("actualité")
         verbose_name_plural = _("actualités")
+
+
+class MeetingIndexPage(RoutablePageMixin, BasePage):
+    """Upcoming and past meetings, with a filter by year and a calendar of them all."""
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.MeetingPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("liste des séances")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.meeting_index(self, request))
+        return context
+
+    @path("", name="index")
+    def index(self, request):
+        return self.render(request)
+
+    @path("calendrier/", name="calendar")
+    def calendar(self, request):
+        from cms import calendar, selectors
+
+        pages = selectors.meeting_pages(self)
+        return calendar.response(
+            calendar.build(pages, request, name=self.title), filename="seances.ics"
+        )
+
+
+class MeetingPage(RoutablePageMixin, BasePage):
+    """The public face of one meeting. The page carries what Wagtail gives pages (drafts,
+    revisions, preview, scheduled publishing, workflow); the meeting's facts and agenda are
+    read from deliberation at each request, so the page never shows a stale agenda."""
+
+    meeting = models.ForeignKey(
+        "deliberation.Meeting",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("séance"),
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("informations pratiques"),
+        help_text=_("Accès, accessibilité de la salle, interprétation, garde d'enfants…"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("meeting"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("body"),
+        index.SearchField("meeting_search_text"),
+    ]
+    parent_page_types = ["cms.MeetingIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("page de séance")
+
+    @property
+    def updated_at(self):
+        dates = [d for d in (super().updated_at, self.meeting.updated) if d]
+        return max(dates) if dates else None
+
+    def meeting_search_text(self) -> str:
+        """What search finds a meeting by: its title and place, every item's title, and the
+        description of public items only (a closed item shows its title alone)."""
+        from cms import selectors
+
+        parts = [self.meeting.title, self.meeting.place]
+        for item in selectors.meeting_agenda(self.meeting):
+            parts.append(item.title)
+            if item.is_public:
+                parts.append(item.description)
+        return "\n".join(p for p in parts if p)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.meeting_page_context(self.meeting, request.user))
+        return context
+
+    @path("", name="index")
+    def index(self, request):
+        return self.render(request)
+
+    @path("calendrier/", name="calendar")
+    def calendar(self, request):
+        from cms import calendar
+
+        return calendar.response(
+            calendar.build([self], request, name=self.meeting.title),
+            filename=f"seance-{self.meeting.pk}.ics",
+        )
+
+    @path("dossier-de-seance/", name="agenda_pack")
+    def agenda_pack(self, request):
+        from cms import pdf
+
+        return pdf.agenda_pack_response(self, request)

@@ -1,10 +1,21 @@
-"""Reads the public pages need, each a fixed number of queries whatever the content size."""
+"""Reads the public pages need, each a fixed number of queries whatever the content size.
+
+Deliberation's state is read through deliberation.selectors where one fits; the queries
+here are the publication's own views of it (which meetings have a published page, what a
+visitor may see of an agenda)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
+
+from deliberation import selectors as deliberation_selectors
+from deliberation.models import AgendaItem, Decision, Meeting
 
 HOME_LIST_SIZE = 3
 
@@ -28,8 +39,111 @@ def latest_news(root: Page, limit: int = HOME_LIST_SIZE):
     )
 
 
+def meeting_pages(root: Page):
+    """Published meeting pages under root, with their meeting, in chronological order."""
+    from cms.models import MeetingPage
+
+    return (
+        MeetingPage.objects.descendant_of(root)
+        .live()
+        .public()
+        .select_related("meeting")
+        .order_by("meeting__start", "pk")
+    )
+
+
+def next_meeting_page(root: Page):
+    return meeting_pages(root).filter(meeting__start__gte=timezone.now()).first()
+
+
+def latest_decisions(root: Page, limit: int = HOME_LIST_SIZE) -> list[dict[str, Any]]:
+    """Decisions on public items of meetings that have a published page."""
+    pages = {page.meeting_id: page for page in meeting_pages(root)}
+    decisions = (
+        Decision.objects.filter(meeting_id__in=list(pages), agenda_item__is_public=True)
+        .select_related("agenda_item")
+        .order_by("-closed_at", "-pk")[:limit]
+    )
+    return [{"decision": d, "page": pages[d.meeting_id]} for d in decisions]
+
+
 def home_highlights(home: Page) -> dict[str, Any]:
+    next_page = next_meeting_page(home)
     return {
+        "next_meeting_page": next_page,
+        "next_meeting_items": meeting_agenda(next_page.meeting) if next_page else [],
         "latest_recommendations": latest_recommendations(home),
+        "latest_decisions": latest_decisions(home),
         "latest_news": latest_news(home),
+    }
+
+
+def meeting_index(index: Page, request) -> dict[str, Any]:
+    """Upcoming meetings, then past ones (most recent first), optionally for one year."""
+    from cms.models import paginate
+
+    pages = meeting_pages(index)
+    local_year = ExtractYear("meeting__start", tzinfo=timezone.get_current_timezone())
+    years = sorted(
+        set(pages.annotate(year=local_year).values_list("year", flat=True)), reverse=True
+    )
+    raw_year = request.GET.get("annee", "")
+    year: int | None = None
+    error = ""
+    if raw_year:
+        if raw_year.isdigit() and int(raw_year) in years:
+            year = int(raw_year)
+        else:
+            error = _(
+                "Aucune séance n'est publiée pour l'année demandée. Voici toutes les séances."
+            )
+    if year is not None:
+        pages = pages.filter(meeting__start__year=year)
+    now = timezone.now()
+    upcoming = list(pages.filter(meeting__start__gte=now))
+    past = paginate(
+        request, pages.filter(meeting__start__lt=now).order_by("-meeting__start", "-pk")
+    )
+    return {
+        "years": years,
+        "year": year,
+        "year_error": error,
+        "upcoming": upcoming,
+        "past": past,
+        "query_string": f"annee={year}" if year else "",
+    }
+
+
+def meeting_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda in order, documents included, in two queries."""
+    return list(
+        meeting.agenda_items.all()
+        .order_by("sort_order", "pk")
+        .prefetch_related(Prefetch("documents"))
+    )
+
+
+def visible_agenda(meeting: Meeting, user) -> list[dict[str, Any]]:
+    """Each item with what this visitor may read of it: a closed item is a title only,
+    except for those the deliberation rules let in (members, secretariat, observers)."""
+    rows = []
+    for item in meeting_agenda(meeting):
+        full = item.is_public or (
+            getattr(user, "is_authenticated", False)
+            and user.has_perm("deliberation.view_item", item)
+        )
+        rows.append({"item": item, "full": full})
+    return rows
+
+
+def meeting_page_context(meeting: Meeting, user) -> dict[str, Any]:
+    decisions = [
+        d for d in deliberation_selectors.decisions_for(meeting) if d.agenda_item.is_public
+    ]
+    return {
+        "meeting": meeting,
+        "agenda": visible_agenda(meeting, user),
+        "decisions": decisions,
+        "is_upcoming": meeting.start >= timezone.now(),
+        "has_live_room": meeting.state in (Meeting.State.CONVENED, Meeting.State.IN_SESSION),
     }

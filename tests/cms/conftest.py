@@ -61,3 +61,42 @@ def recommendation_index(home):
 @pytest.fixture
 def news_index(home):
     return publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
+
+
+def add_meeting(council, index, n: int, *, start=None, items=None, publish_page=True, **fields):
+    """A meeting written through deliberation's action, and its published page."""
+    from django.utils import timezone
+
+    from cms.models import MeetingPage
+    from deliberation.actions import do_create_meeting
+    from deliberation.models import AgendaItem
+
+    start = start or timezone.now() + datetime.timedelta(days=n)
+    meeting = do_create_meeting(
+        council,
+        title=fields.pop("title", f"Séance {n}"),
+        start=start,
+        place=fields.pop("place", "Salle du conseil, hôtel de ville"),
+        items=items
+        if items is not None
+        else [
+            (f"Point public {n}", AgendaItem.Kind.DEBATE, f"Description publique {n}."),
+            (f"Point décision {n}", AgendaItem.Kind.DECISION, "Texte soumis."),
+        ],
+        acting_user=None,
+        **fields,
+    )
+    page = MeetingPage(title=meeting.title, slug=f"seance-{n}", meeting=meeting)
+    if publish_page:
+        publish(index, page)
+    else:
+        page.live = False
+        index.add_child(instance=page)
+    return meeting, page
+
+
+@pytest.fixture
+def meeting_index(home):
+    from cms.models import MeetingIndexPage
+
+    return publish(home, MeetingIndexPage(title="Séances", slug="seances"))
