@@ -53,6 +53,8 @@ class Role(models.TextChoices):
     SUBSTITUTE = "substitute", _("membre suppléant·e")
     SECRETARY = "secretary", _("secrétariat")
     OBSERVER = "observer", _("observateur·rice")
+    # Counter, telephone and EPN staff who type in what residents say without a computer.
+    MEDIATOR = "mediator", _("médiation (guichet)")
 
 
 # Roles that sit on the council (as opposed to staffing it or watching it).

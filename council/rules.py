@@ -84,3 +84,12 @@ def is_superuser(user) -> bool:
 
 # Chair and secretariat accounts must protect their login with a TOTP second factor.
 requires_mfa = is_secretariat | can_preside | is_superuser
+
+
+@rules.predicate
+def is_mediator(user, council=None) -> bool:
+    return Role.MEDIATOR in _roles(user, council)
+
+
+# The mediation desk: counter, telephone and EPN staff, and the secretariat who staffs it too.
+rules.add_perm("council.use_mediation_desk", is_mediator | is_secretariat)

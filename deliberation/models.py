@@ -901,3 +901,60 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Contribution(models.Model):
+    """A resident's opinion on an agenda item or a proposal, received at the mediation desk
+    (phone, letter, counter, EPN, e-mail) and typed in by a mediator.
+
+    Without the resident's consent it is counted and forwarded to the council, never shown.
+    """
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("reçue par téléphone")
+        LETTER = "letter", _("reçue par courrier")
+        COUNTER = "counter", _("reçue au guichet")
+        EPN = "epn", _("reçue à l'espace public numérique")
+        EMAIL = "email", _("reçue par e-mail")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("point de l'ordre du jour"),
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("proposition"),
+    )
+    # Blank means the resident chose to stay anonymous.
+    resident_name = models.CharField(_("nom de l'habitant·e"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    received_on = models.DateField(_("reçue le"))
+    # Sanitised once, on write (deliberation.sanitize); safe to render as is.
+    body = models.TextField(_("texte transcrit"))
+    consent_to_publish = models.BooleanField(_("accord pour publier"), default=False)
+    # Unambiguous characters only (see deliberation.mediation), stored without the dash.
+    receipt_code = models.CharField(_("code de suivi"), max_length=12, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution d'un·e habitant·e")
+        verbose_name_plural = _("contributions des habitant·es")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_code} — {self.get_channel_display()}"

@@ -258,3 +258,21 @@ rules.add_perm(
     "deliberation.record_show_of_hands",
     is_meeting_secretariat & ballot_is_open & meeting_in_session,
 )
+
+# --- Mediation desk ------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_meeting_mediator(user, obj) -> bool:
+    council_id = _council_id(obj)
+    return council_id is not None and council_rules.is_mediator(user, council_id)
+
+
+# obj: the agenda item (or proposal) the resident speaks about. Private items take no
+# public contributions; a closed one is past hearing them.
+rules.add_perm(
+    "deliberation.record_contribution",
+    (is_meeting_mediator | is_meeting_secretariat) & item_is_public & may_prepare,
+)
+# obj: the item of a recorded contribution; the slip carries the resident's name.
+rules.add_perm("deliberation.view_contribution_slip", is_meeting_mediator | is_meeting_secretariat)
