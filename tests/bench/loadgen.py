@@ -9,7 +9,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 
 @dataclass
@@ -40,7 +41,7 @@ async def measure(
     trigger: Callable[[], Awaitable[None]],
     matches: Callable[[str], bool],
     *,
-    origin: str = "http://127.0.0.1",
+    origin: Origin = Origin("http://127.0.0.1"),
     timeout: float = 30.0,
     connect_batch: int = 100,
 ) -> Result:
@@ -50,7 +51,7 @@ async def measure(
     fired = asyncio.Event()
     started = 0.0
     latencies: list[float] = []
-    sockets = []
+    sockets: list[ClientConnection] = []
 
     async def watcher(ws) -> None:
         nonlocal ready

@@ -55,7 +55,8 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 def rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    match = re.search(r"VmRSS:\s+(\d+)", status)
+    return int(match.group(1)) / 1024 if match else float("nan")
 
 
 class Browser:
@@ -67,7 +68,7 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def _csrf(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
+        return next(c.value or "" for c in self.jar if c.name == "csrftoken")
 
     def post(self, path: str, data: dict[str, str]) -> int:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._csrf()}).encode()
@@ -150,15 +151,16 @@ def prepare(env: dict[str, str]) -> dict[str, int]:
 def idle_memory(base: str, meeting: int, pid: int, connections: int) -> tuple[float, float, int]:
     """RSS of the server before and while holding `connections` idle sockets, and how many
     of them it accepted."""
-    from websockets.asyncio.client import connect
+    from websockets.asyncio.client import ClientConnection, connect
+    from websockets.typing import Origin
 
     async def hold() -> tuple[float, int]:
         url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
-        sockets = []
+        sockets: list[ClientConnection] = []
         for offset in range(0, connections, 50):
             batch = range(offset, min(offset + 50, connections))
             results = await asyncio.gather(
-                *(connect(url, origin="http://127.0.0.1", open_timeout=60) for _ in batch),
+                *(connect(url, origin=Origin("http://127.0.0.1"), open_timeout=60) for _ in batch),
                 return_exceptions=True,
             )
             sockets += [ws for ws in results if not isinstance(ws, BaseException)]
@@ -179,7 +181,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(n) for n in args.watchers.split(",")]
 
-    layers = {"in-memory": {}}
+    layers: dict[str, dict[str, str]] = {"in-memory": {}}
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     if (
         shutil.which("redis-cli")
