@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
+LOCAL_ORIGIN = Origin("http://127.0.0.1")
+
 
 @dataclass
 class Result:
@@ -41,7 +43,7 @@ async def measure(
     trigger: Callable[[], Awaitable[None]],
     matches: Callable[[str], bool],
     *,
-    origin: Origin = Origin("http://127.0.0.1"),
+    origin: Origin = LOCAL_ORIGIN,
     timeout: float = 30.0,
     connect_batch: int = 100,
 ) -> Result:
