@@ -1,0 +1,1 @@
+"""Read-only open data in the shape of OParl 1.1 (https://oparl.org/spezifikation/)."""
