@@ -37,3 +37,4 @@ urlpatterns += i18n_patterns(
 if not settings.PRODUCTION:
     # In production the reverse proxy serves uploaded files.
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    path("oparl/v1.1/", include("cms.oparl.urls")),
