@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("oparl/v1.1/", include("cms.oparl.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
     path(
         "robots.txt",
@@ -37,4 +38,3 @@ urlpatterns += i18n_patterns(
 if not settings.PRODUCTION:
     # In production the reverse proxy serves uploaded files.
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
-    path("oparl/v1.1/", include("cms.oparl.urls")),
