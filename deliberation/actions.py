@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.models import SEATED_ROLES, Council, Membership, Role, User
-from deliberation import events, sanitize, selectors
+from deliberation import chain, events, sanitize, selectors
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -1628,7 +1628,8 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
         }
         for v in selectors.named_votes(ballot)
     ]
-    decision = Decision.objects.create(
+    decision = Decision(
+        council_id=meeting.council_id,
         ballot=ballot,
         meeting=meeting,
         agenda_item=ballot.agenda_item,
@@ -1647,6 +1648,9 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
         closed_at=now,
         closed_by=acting_user,
     )
+    chain.lock_chain()
+    chain.link(decision, Decision)
+    decision.save(force_insert=True)
     _audit(
         "ballot_closed",
         actor=acting_user,
@@ -1654,6 +1658,8 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
         ballot=ballot,
         outcome=outcome,
         totals=totals,
+        decision=decision.reference,
+        decision_hash=decision.hash,
     )
     _meeting_event(
         meeting.pk,

@@ -840,13 +840,30 @@ class Decision(models.Model):
         verbose_name=_("clos par"),
     )
     created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    # The hash chain (deliberation.chain): filled in by do_close_ballot under a lock.
+    council = models.ForeignKey(
+        "council.Council",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("conseil"),
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    number = models.PositiveIntegerField(_("numéro"))
+    position = models.PositiveIntegerField(_("position dans la chaîne"), unique=True)
+    previous_hash = models.CharField(_("empreinte précédente"), max_length=64)
+    hash = models.CharField(_("empreinte (SHA-256)"), max_length=64, unique=True)
 
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("décision")
         verbose_name_plural = _("décisions")
-        ordering = ["created_at", "pk"]
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "year", "number"], name="one_decision_number_per_year"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question} — {self.get_outcome_display()}"
@@ -858,6 +875,10 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ImmutableError(_("Une décision enregistrée ne peut pas être supprimée."))
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.year}"
 
 
 class AuditEntry(models.Model):
