@@ -1,0 +1,82 @@
+"""The demo's whole site: every page in the sitemap answers, search finds the demo's
+recommendations, the Dutch home page is announced with hreflang."""
+
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+from wagtail.models import Page
+
+from cms.models import (
+    CouncilPage,
+    HomePage,
+    MeetingIndexPage,
+    MeetingPage,
+    NewsPage,
+    RecommendationPage,
+    StandardPage,
+)
+
+
+def sitemap_paths(client: Client) -> list[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    # Our own sitemap, read back in a test.
+    root = ET.fromstring(response.content)  # noqa: S314
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", ns)]
+
+
+def test_sitemap_lists_every_public_page_and_each_answers(demo_site):
+    client = Client()
+    paths = sitemap_paths(client)
+    public = Page.objects.live().public().filter(depth__gt=1)
+    assert len(paths) == public.count() == len(set(paths))
+    expected = {urlparse(page.get_url()).path for page in public}
+    assert set(paths) == expected
+    assert "/nl/" in paths
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+def test_demo_builds_every_page_type(demo_site):
+    assert HomePage.objects.filter(locale__language_code="nl").live().exists()
+    assert CouncilPage.objects.live().count() == 1
+    assert RecommendationPage.objects.live().count() == 5
+    assert all(p.summary for p in RecommendationPage.objects.all())
+    assert NewsPage.objects.live().count() == 2
+    assert MeetingIndexPage.objects.live().count() == 1
+    assert MeetingPage.objects.live().count() >= 4
+    assert {"accessibilite", "contact"} <= set(StandardPage.objects.values_list("slug", flat=True))
+    # Recommendations that come out of a vote point to their decision.
+    assert RecommendationPage.objects.filter(decision__isnull=False).exists()
+
+
+def test_search_finds_a_demo_recommendation_by_a_word_of_its_body(demo_site):
+    html = Client().get("/recherche/", {"q": "plateformes"}).content.decode()
+    assert "Mettre la participation au cœur de la numérisation" in html
+
+
+def test_home_announces_its_dutch_translation(demo_site):
+    client = Client()
+    french = client.get("/").content.decode()
+    assert '<html lang="fr">' in french
+    assert re.search(r'<link rel="alternate" hreflang="nl" href="/nl/">', french)
+    assert re.search(r'<link rel="alternate" hreflang="fr" href="/">', french)
+    dutch = client.get("/nl/")
+    assert dutch.status_code == 200
+    html = dutch.content.decode()
+    assert '<html lang="nl">' in html
+    assert "Welkom bij de adviesraad voor digitalisering" in html
+
+
+@pytest.mark.parametrize("path", ["/recherche/", "/flux/actualites.rss", "/seances/"])
+def test_shared_views_answer_in_every_language(demo_site, path):
+    client = Client()
+    for prefix in ("", "/nl", "/en"):
+        url = prefix + path
+        if path == "/seances/" and prefix:
+            continue  # the meetings pages are not translated in the demo
+        assert client.get(url).status_code == 200, url
