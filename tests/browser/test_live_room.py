@@ -40,6 +40,7 @@ PARAGRAPHS = [
     "Un bilan est présenté chaque année.",
 ]
 AMENDED_PARAGRAPH = "Les lignes téléphoniques restent ouvertes du lundi au samedi midi."
+COMMENT = "Je soutiens l’ouverture le samedi."
 ANNOUNCEMENT = "Scrutin clos : amendement adopté, 3 pour, 1 contre, 1 abstention(s)."
 # Set on the watcher's window once loaded: still there at the end means no page load since.
 MARKER = "() => { window.__liveRoomMarker = 'kept'; }"
@@ -277,6 +278,12 @@ def test_ballot_on_an_amendment_reaches_every_screen(
         expect(watcher.locator("#live-item ol.paragraphs > li")).to_have_text(PARAGRAPHS)
         expect(watcher.locator("#live-status")).to_contain_text(ITEM_TITLE)
 
+        # The other remote member starts a comment while the room changes around it.
+        _refresh_if_static(m2)
+        comment = m2.locator("#live-participate").get_by_label("Votre commentaire")
+        expect(comment).to_have_count(1, timeout=PUSH_TIMEOUT_MS)
+        comment.fill(COMMENT)
+
         # A remote member amends paragraph 2 from the form of the members' room.
         _refresh_if_static(m1)
         form = m1.locator("#live-participate form", has=m1.get_by_label("Paragraphe"))
@@ -299,6 +306,24 @@ def test_ballot_on_an_amendment_reaches_every_screen(
         expect(amendment.locator("ins").first).to_contain_text("inséré :")
         assert "vendredi" in " ".join(amendment.locator("del").all_inner_texts())
         assert "samedi midi" in " ".join(amendment.locator("ins").all_inner_texts())
+
+        if js_enabled:
+            # The push redrew the commenting member's forms: the words typed and the focus
+            # are still there, in a page that was not reloaded.
+            expect(m2.locator("#live-item li[id^=amendement-]")).to_have_count(
+                1, timeout=PUSH_TIMEOUT_MS
+            )
+            expect(comment).to_have_value(COMMENT)
+            expect(comment).to_be_focused()
+            assert m2.evaluate(READ_MARKER) == "kept"
+        # The comment goes out from the redrawn form (its CSRF token added by the script).
+        submit(m2, m2.get_by_role("button", name="Publier le commentaire"))
+        _refresh_if_static(watcher)
+        expect(watcher.locator("#live-item .comment-body")).to_have_text(
+            [COMMENT], timeout=PUSH_TIMEOUT_MS
+        )
+        if js_enabled:
+            m2.evaluate(MARKER)
         audit(
             found,
             "sans scrutin (amendement déposé)",
@@ -384,8 +409,10 @@ def test_ballot_on_an_amendment_reaches_every_screen(
         expect(proposal.locator(":scope > ol.paragraphs > li")).to_have_text(
             [PARAGRAPHS[0], AMENDED_PARAGRAPH, PARAGRAPHS[2]]
         )
-        expect(proposal.locator("details summary")).to_have_text(["Version 1"])
-        expect(proposal.locator("details ol.paragraphs > li")).to_have_text(PARAGRAPHS)
+        expect(proposal.locator("details:not(.comments) > summary")).to_have_text(["Version 1"])
+        expect(proposal.locator("details:not(.comments) ol.paragraphs > li")).to_have_text(
+            PARAGRAPHS
+        )
         expect(amendment.locator(".badge")).to_have_text("adopté")
 
         _refresh_if_static(m1)
