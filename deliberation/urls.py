@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliberation import views
+from deliberation import mediation_views, views
 
 app_name = "deliberation"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("seances/<int:meeting_id>/salle/", views.meeting_room, name="room"),
     path("seances/<int:meeting_id>/presidence/", views.meeting_chair, name="chair"),
     path("seances/<int:meeting_id>/secretariat/", views.meeting_secretariat, name="secretariat"),
+    path("guichet/", mediation_views.desk, name="mediation_desk"),
+    path("guichet/recu/<str:code>/", mediation_views.slip, name="mediation_slip"),
+    path("suivi/", mediation_views.followup, name="followup"),
+    path(
+        "points/<int:item_id>/contributions/",
+        mediation_views.item_contributions,
+        name="item_contributions",
+    ),
 ]

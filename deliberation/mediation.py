@@ -1,0 +1,436 @@
+"""The mediation desk (guichet): what residents without a computer tell the council.
+
+A mediator (counter, telephone or EPN staff, or the secretariat) types in an opinion received
+by phone, letter, at the counter, at the EPN or by e-mail, on an agenda item or a proposal.
+The resident gets a receipt code to read over the phone or print on a slip; the public page
+/suivi/ shows, for that code, what became of the item. Without consent to publish, the
+contribution is counted and forwarded to the council, never shown.
+
+Writes follow the house pattern (`check_record_contribution` → `do_record_contribution`);
+the reads the pages need are at the bottom.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from council.models import User
+from deliberation import sanitize
+from deliberation.actions import ActionError, _audit
+from deliberation.models import AgendaItem, Contribution, Decision, Meeting, Proposal
+
+# Crockford's base32 without the characters read aloud or written by hand ambiguously:
+# no 0/O, 1/I/L, nor U. Six of these give 729 million codes.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 6
+# Long enough to follow an item through its meeting and the college's answer.
+CODE_VALIDITY = datetime.timedelta(days=365)
+# A letter can take a while to reach the desk; older than this is a typing mistake.
+RECEIVED_MAX_AGE = datetime.timedelta(days=120)
+
+NAME_MAX = 200
+TEXT_MAX = 5000
+
+Channel = Contribution.Channel
+
+
+# --- Receipt codes -------------------------------------------------------------------------
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    """K7M4QX → K7M-4QX: two groups of three, easier to read aloud."""
+    return f"{code[:3]}-{code[3:]}"
+
+
+def normalise_code(raw: Any) -> str | None:
+    """The stored form of a typed code, or None when it cannot be one (any case, spaces
+    and dashes allowed)."""
+    if not isinstance(raw, str):
+        return None
+    code = re.sub(r"[\s\-.]", "", raw).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+_PHONE_CHARS = re.compile(r"\+?[0-9][0-9 ./()\-]*")
+
+
+def clean_phone(value: Any) -> str:
+    """A Belgian (0…, 9–10 digits) or international (+ or 00, 8–15 digits) number, kept as
+    digits with its leading + ; "" when none was given."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return ""
+    message = _(
+        "Numéro de téléphone invalide : indiquez un numéro belge (par exemple 010 12 34 56 "
+        "ou 0470 12 34 56) ou international commençant par + (par exemple +32 10 12 34 56)."
+    )
+    if len(text) > 30 or not _PHONE_CHARS.fullmatch(text):
+        raise ActionError(message, "contact_phone")
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+") or digits.startswith("00"):
+        digits = digits[2:] if digits.startswith("00") else digits
+        if not 8 <= len(digits) <= 15 or digits.startswith("0"):
+            raise ActionError(message, "contact_phone")
+        return "+" + digits
+    if not digits.startswith("0") or not 9 <= len(digits) <= 10:
+        raise ActionError(message, "contact_phone")
+    return digits
+
+
+def _clean_str(value: Any, *, field: str, label: str, maximum: int, required: bool) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ActionError(_("%(label)s : texte attendu.") % {"label": label}, field)
+    text = (value or "").strip()
+    if required and not text:
+        raise ActionError(_("%(label)s : ce champ est obligatoire.") % {"label": label}, field)
+    if len(text) > maximum:
+        raise ActionError(
+            _("%(label)s : %(maximum)s caractères au plus (%(length)s saisis).")
+            % {"label": label, "maximum": maximum, "length": len(text)},
+            field,
+        )
+    return text
+
+
+def _clean_email(value: Any) -> str:
+    text = _clean_str(value, field="contact_email", label=_("E-mail"), maximum=254, required=False)
+    if text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ActionError(
+                _("Adresse e-mail invalide (par exemple nom@exemple.be)."), "contact_email"
+            ) from None
+    return text.lower()
+
+
+def _clean_received_on(value: Any) -> datetime.date:
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            value = None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise ActionError(_("Date de réception invalide (par exemple 2026-11-28)."), "received_on")
+    today = timezone.localdate()
+    if value > today:
+        raise ActionError(_("La date de réception ne peut pas être dans le futur."), "received_on")
+    if value < today - RECEIVED_MAX_AGE:
+        raise ActionError(
+            _("La date de réception remonte à plus de %(days)s jours : vérifiez-la.")
+            % {"days": RECEIVED_MAX_AGE.days},
+            "received_on",
+        )
+    return value
+
+
+def _target(target: AgendaItem | Proposal) -> tuple[AgendaItem, Proposal | None]:
+    if isinstance(target, Proposal):
+        return target.agenda_item, target
+    if isinstance(target, AgendaItem):
+        return target, None
+    raise ActionError(_("Choisissez le point ou la proposition concernée."), "target")
+
+
+# --- Actions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_contribution(
+    target: AgendaItem | Proposal,
+    *,
+    resident_name: str,
+    contact_phone: str,
+    contact_email: str,
+    channel: str,
+    received_on: datetime.date,
+    body: str,
+    consent_to_publish: bool,
+    acting_user: User,
+) -> Contribution:
+    """Store the contribution under a fresh receipt code and log who typed it in."""
+    item, proposal = _target(target)
+    for _attempt in range(10):
+        try:
+            # A savepoint, so that a (rare) code collision does not spoil the transaction.
+            with transaction.atomic():
+                contribution = Contribution.objects.create(
+                    agenda_item=item,
+                    proposal=proposal,
+                    resident_name=resident_name,
+                    contact_phone=contact_phone,
+                    contact_email=contact_email,
+                    channel=channel,
+                    received_on=received_on,
+                    body=body,
+                    consent_to_publish=consent_to_publish,
+                    receipt_code=new_receipt_code(),
+                    recorded_by=acting_user,
+                )
+            break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - 10 collisions in a row among 729 million codes
+        raise ActionError(_("Le code de suivi n'a pas pu être créé : réessayez."))
+    # The trail names the mediator and the channel, never the resident.
+    _audit(
+        "contribution_recorded",
+        actor=acting_user,
+        meeting=item.meeting,
+        item=item.pk,
+        proposal=proposal.pk if proposal else None,
+        contribution=contribution.pk,
+        channel=channel,
+        published=consent_to_publish,
+    )
+    return contribution
+
+
+def check_record_contribution(
+    target: Any,
+    *,
+    resident_name: Any = "",
+    contact_phone: Any = "",
+    contact_email: Any = "",
+    channel: Any,
+    received_on: Any,
+    text: Any,
+    consent_to_publish: Any = False,
+    acting_user: User,
+) -> Contribution:
+    item, proposal = _target(target)
+    if not rules.has_perm("deliberation.record_contribution", acting_user, item):
+        raise ActionError(
+            _(
+                "Seules les personnes chargées de la médiation et le secrétariat enregistrent "
+                "des contributions, sur un point public qui n'est pas encore clos."
+            )
+        )
+    if proposal is not None and proposal.state != Proposal.State.DRAFT:
+        raise ActionError(_("Cette proposition n'est plus en projet."), "target")
+    if channel not in Channel.values:
+        raise ActionError(_("Choisissez comment la contribution a été reçue."), "channel")
+    if not isinstance(consent_to_publish, bool):
+        raise ActionError(_("Accord pour publier : oui ou non."), "consent_to_publish")
+    name = _clean_str(
+        resident_name, field="resident_name", label=_("Nom"), maximum=NAME_MAX, required=False
+    )
+    body_text = _clean_str(
+        text, field="text", label=_("Texte de la contribution"), maximum=TEXT_MAX, required=True
+    )
+    return do_record_contribution(
+        target,
+        resident_name=sanitize.clean(name, "text"),
+        contact_phone=clean_phone(contact_phone),
+        contact_email=_clean_email(contact_email),
+        channel=channel,
+        received_on=_clean_received_on(received_on),
+        # Typed as plain text at the desk: every character is kept, no markup survives.
+        body=sanitize.plain_text_to_html(body_text),
+        consent_to_publish=consent_to_publish,
+        acting_user=acting_user,
+    )
+
+
+# --- Reads ---------------------------------------------------------------------------------
+
+
+def desk_targets(user: User) -> list[tuple[AgendaItem, list[Proposal]]]:
+    """Items (with their draft proposals) the user may record contributions on."""
+    items = (
+        AgendaItem.objects.filter(is_public=True)
+        .exclude(state=AgendaItem.State.CLOSED)
+        .exclude(meeting__state=Meeting.State.CLOSED)
+        .select_related("meeting__council")
+        .order_by("meeting__start", "sort_order", "pk")
+    )
+    allowed = [item for item in items if user.has_perm("deliberation.record_contribution", item)]
+    proposals: dict[int, list[Proposal]] = {}
+    for proposal in Proposal.objects.filter(
+        agenda_item__in=allowed, state=Proposal.State.DRAFT
+    ).order_by("created", "pk"):
+        proposals.setdefault(proposal.agenda_item_id, []).append(proposal)
+    return [(item, proposals.get(item.pk, [])) for item in allowed]
+
+
+def recent_contributions(user: User, limit: int = 20) -> QuerySet[Contribution]:
+    """What the desk recorded lately in the councils the user staffs it for."""
+    council_ids = {
+        m.council_id
+        for m in user.memberships.current().select_related("council")  # type: ignore[attr-defined]
+        if user.has_perm("council.use_mediation_desk", m.council)
+    }
+    return (
+        Contribution.objects.filter(agenda_item__meeting__council_id__in=council_ids)
+        .select_related("agenda_item__meeting", "proposal", "recorded_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def contribution_for_slip(code: str) -> Contribution | None:
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return (
+        Contribution.objects.filter(receipt_code=normalised)
+        .select_related("agenda_item__meeting__council", "proposal")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ChannelCount:
+    channel: str
+    label: str
+    count: int
+
+
+def _counts(counter: Counter[str]) -> list[ChannelCount]:
+    return [
+        ChannelCount(value, str(label), counter.get(value, 0))
+        for value, label in Channel.choices
+        if counter.get(value, 0)
+    ]
+
+
+@dataclass
+class ItemContributions:
+    item: AgendaItem
+    total: int
+    by_channel: list[ChannelCount]
+    # (proposal, its count by channel)
+    by_proposal: list[tuple[Proposal, list[ChannelCount], int]]
+    published: list[Contribution]
+    unpublished: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def item_contributions(item: AgendaItem) -> ItemContributions:
+    """Counts by channel (every contribution, published or not) and the published ones.
+    Three queries whatever the number of contributions."""
+    rows = (
+        Contribution.objects.filter(agenda_item=item)
+        .values("channel", "proposal_id")
+        .annotate(n=Count("pk"))
+    )
+    overall: Counter[str] = Counter()
+    per_proposal: dict[int, Counter[str]] = {}
+    for row in rows:
+        overall[row["channel"]] += row["n"]
+        if row["proposal_id"]:
+            per_proposal.setdefault(row["proposal_id"], Counter())[row["channel"]] += row["n"]
+    proposals = Proposal.objects.filter(pk__in=per_proposal).order_by("created", "pk")
+    published = list(
+        Contribution.objects.filter(agenda_item=item, consent_to_publish=True)
+        .select_related("proposal")
+        .order_by("received_on", "pk")
+    )
+    total = sum(overall.values())
+    return ItemContributions(
+        item=item,
+        total=total,
+        by_channel=_counts(overall),
+        by_proposal=[
+            (p, _counts(per_proposal[p.pk]), sum(per_proposal[p.pk].values())) for p in proposals
+        ],
+        published=published,
+        unpublished=total - len(published),
+    )
+
+
+@dataclass(frozen=True)
+class Followup:
+    """What /suivi/ shows for a code: nothing the resident did not already know but the
+    council's public record."""
+
+    code: str
+    channel_label: str
+    received_on: datetime.date
+    published: bool
+    item: AgendaItem
+    proposal: Proposal | None
+    meeting: Meeting
+    status: str
+    discussed_on: datetime.date | None
+    decisions: list[Decision]
+    link: str | None
+
+
+def _status(meeting: Meeting, item: AgendaItem) -> tuple[str, datetime.date | None]:
+    day = timezone.localtime(meeting.start).date()
+    if item.state == AgendaItem.State.CLOSED or meeting.state == Meeting.State.CLOSED:
+        return _("Transmise au conseil et examinée en séance."), day
+    if item.state == AgendaItem.State.OPEN:
+        return _("Transmise au conseil ; le point est en cours d'examen en séance."), None
+    if meeting.state == Meeting.State.DRAFT:
+        return _("Transmise au conseil ; la date de la séance n'est pas encore fixée."), None
+    return _("Transmise au conseil ; le point sera examiné en séance."), None
+
+
+def followup(code: Any) -> Followup | None:
+    """The follow-up for a typed code, or None when the code is malformed, unknown or
+    expired (the page says the same thing for all three)."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    contribution = (
+        Contribution.objects.filter(
+            receipt_code=normalised, created_at__gte=timezone.now() - CODE_VALIDITY
+        )
+        .select_related("agenda_item__meeting", "proposal")
+        .first()
+    )
+    if contribution is None:
+        return None
+    item = contribution.agenda_item
+    meeting = item.meeting
+    status, discussed_on = _status(meeting, item)
+    decisions = list(
+        Decision.objects.filter(agenda_item=item).filter(
+            Q(ballot__proposal__isnull=True)
+            | Q(ballot__proposal=contribution.proposal_id)
+            | Q(ballot__amendment__proposal=contribution.proposal_id)
+            if contribution.proposal_id
+            else Q()
+        )
+    )
+    link = (
+        None
+        if meeting.state == Meeting.State.DRAFT
+        else reverse("deliberation:live", kwargs={"meeting_id": meeting.pk})
+    )
+    return Followup(
+        code=format_code(contribution.receipt_code),
+        channel_label=contribution.get_channel_display(),
+        received_on=contribution.received_on,
+        published=contribution.consent_to_publish,
+        item=item,
+        proposal=contribution.proposal,
+        meeting=meeting,
+        status=status,
+        discussed_on=discussed_on,
+        decisions=decisions,
+        link=link,
+    )
