@@ -52,7 +52,7 @@ def create_triggers(apps, schema_editor):
             f"""
             CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
             BEGIN
-                RAISE EXCEPTION 'deliberation_decision is append-only (% refused)', TG_OP;
+                RAISE EXCEPTION 'deliberation_decision is append-only';
             END;
             $$ LANGUAGE plpgsql;
             CREATE TRIGGER {PG_TRIGGER} BEFORE UPDATE OR DELETE ON deliberation_decision
