@@ -25,18 +25,18 @@ if (room) {
   };
 
   // What someone is typing or has chosen must survive a swap of the fragment around it.
-  const fieldKey = (field) => `${field.form ? field.form.getAttribute("action") : ""}|${field.name}|${field.type === "radio" ? field.value : ""}`;
+  // Field ids are unique in the page (two ballot papers share an action and field names).
+  const fieldKey = (field) => field.id || `${field.form ? field.form.getAttribute("action") : ""}|${field.name}|${field.type === "radio" ? field.value : ""}`;
+  const changed = (field) => {
+    if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") return [...field.options].some((option) => option.selected !== option.defaultSelected);
+    return field.value !== field.defaultValue;
+  };
   const keep = (element) => {
     const saved = new Map();
     for (const field of element.querySelectorAll("input, textarea, select")) {
-      if (field.type === "hidden" || !field.name) continue;
-      if (field.type === "radio" || field.type === "checkbox") {
-        if (field.checked !== field.defaultChecked) saved.set(fieldKey(field), field.checked);
-      } else if (field.value !== (field.defaultValue ?? field.value)) {
-        saved.set(fieldKey(field), field.value);
-      } else if (field.tagName === "SELECT") {
-        saved.set(fieldKey(field), field.value);
-      }
+      if (field.type === "hidden" || !field.name || !changed(field)) continue;
+      saved.set(fieldKey(field), field.type === "radio" || field.type === "checkbox" ? field.checked : field.value);
     }
     return saved;
   };
@@ -44,8 +44,11 @@ if (room) {
     for (const field of element.querySelectorAll("input, textarea, select")) {
       const key = fieldKey(field);
       if (!saved.has(key)) continue;
-      if (field.type === "radio" || field.type === "checkbox") field.checked = saved.get(key);
-      else field.value = saved.get(key);
+      const value = saved.get(key);
+      if (field.type === "radio" || field.type === "checkbox") field.checked = value;
+      // A choice the new fragment no longer offers (a merged version) gives way to its default.
+      else if (field.tagName === "SELECT" && ![...field.options].some((option) => option.value === value)) continue;
+      else field.value = value;
     }
   };
 
