@@ -139,12 +139,16 @@ def session_cast(live_server_url: str, fast_password_hasher) -> Cast:
     return cast
 
 
-@pytest.fixture
-def ballot_cast(live_server_url: str, fast_password_hasher) -> Cast:
-    """The same session, item 2 open and a roll-call ballot open on the proposal."""
+def _seed_ballot(*, proxy: bool = False) -> Cast:
+    """The same session, item 2 open and a roll-call ballot open on the proposal; with
+    `proxy`, the excused member has given their vote to the first remote member."""
     cast, item, proposal, people = _seed_session()
     chair = people["chair"].user
     actions.do_open_item(item, acting_user=chair)
+    if proxy:
+        actions.do_give_proxy(
+            item.meeting, people["m6"], people["m1"], acting_user=people["secretary"].user
+        )
     ballot = actions.do_open_ballot(
         item,
         subject=Ballot.Subject.PROPOSAL,
@@ -154,6 +158,16 @@ def ballot_cast(live_server_url: str, fast_password_hasher) -> Cast:
     )
     cast.ballot_id = ballot.pk
     return cast
+
+
+@pytest.fixture
+def ballot_cast(live_server_url: str, fast_password_hasher) -> Cast:
+    return _seed_ballot()
+
+
+@pytest.fixture
+def proxy_ballot_cast(live_server_url: str, fast_password_hasher) -> Cast:
+    return _seed_ballot(proxy=True)
 
 
 # --- Browser-side helpers (browser thread only) ---------------------------------------------
@@ -415,6 +429,17 @@ def test_ballot_on_an_amendment_reaches_every_screen(
         )
         expect(amendment.locator(".badge")).to_have_text("adopté")
 
+        # A member's amendment form now offers the new version, and shows it chosen (the
+        # version it had chosen is gone; the push must not leave the field blank).
+        _refresh_if_static(m2)
+        expect(m2.locator("#live-item article.proposal > p.meta")).to_contain_text(
+            "version 2", timeout=PUSH_TIMEOUT_MS
+        )
+        proposal_field = m2.locator("#live-participate").get_by_label("Proposition")
+        assert proposal_field.evaluate("(select) => select.selectedOptions[0]?.text || ''") == (
+            f"{PROPOSAL_TITLE} (version 2)"
+        )
+
         _refresh_if_static(m1)
         _refresh_if_static(secretary)
         audit(
@@ -564,3 +589,42 @@ def test_a_watcher_who_lost_the_connection_catches_up_on_reconnect(
         expect(votes_cast(watcher)).to_have_text("2 votes exprimés", timeout=PUSH_TIMEOUT_MS)
         assert len(resyncs) == fetched_before + 1
         assert watcher.evaluate(READ_MARKER) == "kept"
+
+
+# --- A push while a member is choosing ---------------------------------------------------------
+
+
+def test_a_choice_being_made_survives_a_push_on_its_own_ballot_paper(
+    browser, browser_thread, live_server_url, proxy_ballot_cast
+):
+    """A proxy holder has two ballot papers with the same fields; a push redraws them while
+    one has a choice not yet sent: the choice stays on that paper, and only there."""
+    cast = proxy_ballot_cast
+    with contexts(browser, live_server_url, True, cast, "m1", "secretary") as pages:
+        member, secretary = pages["m1"], pages["secretary"]
+        goto(member, cast.path("salle"))
+        goto(secretary, cast.path("secretariat"))
+        my_vote = member.locator(f"#my-vote-{cast.meeting_id}")
+        papers = my_vote.locator(".ballot-paper")
+        expect(papers).to_have_count(2)
+        proxy_paper = papers.filter(has_text="(procuration)")
+        own_paper = papers.filter(has_not_text="(procuration)")
+        proxy_paper.get_by_label("contre", exact=True).check()
+        member.evaluate(MARKER)
+        my_vote.evaluate("(element) => { element.dataset.beforePush = 'yes'; }")
+
+        # The secretariat records someone's presence: every voter's papers are redrawn.
+        attendance = secretary.locator("#console-attendance form", has_text="Présence")
+        attendance.get_by_label("Membre").select_option(label=cast.names["m5"])
+        attendance.get_by_label("Présence").select_option(label="présent·e à distance")
+        submit(secretary, attendance.get_by_role("button", name="Enregistrer la présence"))
+        expect(member.locator(f"#my-vote-{cast.meeting_id}[data-before-push]")).to_have_count(
+            0, timeout=PUSH_TIMEOUT_MS
+        )
+
+        assert member.evaluate(READ_MARKER) == "kept"
+        expect(proxy_paper.get_by_label("contre", exact=True)).to_be_checked()
+        expect(own_paper.locator("input[type=radio]:checked")).to_have_count(0)
+        submit(member, proxy_paper.get_by_role("button", name="Voter"))
+        expect(proxy_paper).to_contain_text("Vous avez voté : contre.")
+        expect(own_paper.get_by_role("button", name="Voter")).to_have_count(1)
