@@ -34,6 +34,7 @@ PEOPLE = [
     ("membre12@example.org", "Claire", "Hermans", Role.SUBSTITUTE, ""),
     ("secretariat@example.org", "Isabelle", "Moreau", Role.SECRETARY, "Administration communale"),
     ("observatrice@example.org", "Julie", "Leclercq", Role.OBSERVER, "Échevinat du numérique"),
+    ("guichet@example.org", "Nadia", "Servais", Role.MEDIATOR, "Accueil de l'hôtel de ville"),
 ]
 RESIDENTS = [
     ("habitant@example.org", "Marc", "Jacobs"),
@@ -242,8 +243,10 @@ def seed_site() -> HomePage:
 def seed_demo() -> None:
     from cms.demo_pages import seed_publications
     from deliberation.demo import seed_deliberation
+    from deliberation.mediation_demo import seed_mediation
 
     council = seed_people()
     home = seed_site()
     seed_deliberation(council)
+    seed_mediation(council)
     seed_publications(home, council)

@@ -451,3 +451,32 @@ def test_private_and_unknown_items_have_no_public_page(client, meeting):
     AgendaItem.objects.filter(pk=private.pk).update(is_public=False)
     assert client.get(f"/points/{private.pk}/contributions/").status_code == 404
     assert client.get("/points/999999/contributions/").status_code == 404
+
+
+# --- Demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_seeds_mediated_contributions_on_the_draft_recommendation(db, client):
+    from cms.demo import seed_people
+    from deliberation.demo import UPCOMING_TITLE, seed_deliberation
+    from deliberation.mediation_demo import seed_mediation
+
+    council = seed_people()
+    seed_deliberation(council)
+    seeded = seed_mediation(council)
+    assert seed_mediation(council) == []  # idempotent
+    assert Contribution.objects.count() == len(seeded) == 5
+    item = seeded[0].agenda_item
+    assert item.meeting.title == UPCOMING_TITLE
+    assert {c.proposal for c in seeded} == {item.proposals.get()}
+    assert {c.recorded_by.email for c in seeded} == {"guichet@example.org"}
+    data = mediation.item_contributions(item)
+    assert {row.channel: row.count for row in data.by_channel} == {
+        "phone": 2,
+        "letter": 1,
+        "counter": 1,
+        "epn": 1,
+    }
+    assert len(data.published) == 4 and data.unpublished == 1
+    html = client.get(f"/points/{item.pk}/contributions/").content.decode()
+    assert "5 contributions reçues hors ligne" in html
