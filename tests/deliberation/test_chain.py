@@ -33,17 +33,14 @@ def decisions(session):
 def trigger_off():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"ALTER TABLE deliberation_decision DISABLE TRIGGER {migration.PG_TRIGGER}"
-            )
+            # As a superuser can: triggers off for this transaction only.
+            cursor.execute("SET LOCAL session_replication_role = replica")
         else:
             cursor.execute(f"DROP TRIGGER {migration.SQLITE_TRIGGER}")
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"ALTER TABLE deliberation_decision ENABLE TRIGGER {migration.PG_TRIGGER}"
-            )
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         else:
             migration.create_triggers(None, connection.schema_editor())
 
