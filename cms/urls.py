@@ -1,11 +1,18 @@
 from django.urls import path
 
-from cms import feeds, views
+from cms import archive, feeds, views
 
 app_name = "cms"
 
 urlpatterns = [
     path("recherche/", views.search, name="search"),
+    path("decisions/", archive.index, name="archive"),
+    path("decisions/export.csv", archive.export_csv, name="archive_csv"),
+    path(
+        "decisions/<slug:council>/<int:year>/<int:number>/",
+        archive.detail,
+        name="decision",
+    ),
     path("flux/actualites.rss", feeds.NewsFeed(), name="news_feed"),
     path("flux/recommandations.rss", feeds.RecommendationFeed(), name="recommendations_feed"),
 ]
