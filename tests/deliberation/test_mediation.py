@@ -480,3 +480,10 @@ def test_the_demo_seeds_mediated_contributions_on_the_draft_recommendation(db, c
     assert len(data.published) == 4 and data.unpublished == 1
     html = client.get(f"/points/{item.pk}/contributions/").content.decode()
     assert "5 contributions reçues hors ligne" in html
+
+
+def test_mon_espace_links_mediators_to_the_desk(client, people, mediator):
+    client.force_login(mediator)
+    assert 'href="/guichet/"' in client.get("/espace/").content.decode()
+    client.force_login(people.members[0].user)
+    assert 'href="/guichet/"' not in client.get("/espace/").content.decode()
