@@ -177,9 +177,7 @@ def _parse_when(request: HttpRequest, name: str) -> datetime.datetime | None:
             raise ValueError
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
-        # Offsets at the ends of the calendar overflow when the database converts them.
-        return value.astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise ApiError(
             400,
             _(
@@ -188,6 +186,12 @@ def _parse_when(request: HttpRequest, name: str) -> datetime.datetime | None:
             )
             % {"name": name},
         ) from None
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        # A valid instant whose offset runs past the calendar's end: the end is meant.
+        edge = datetime.datetime.min if value.year < 2 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def _parse_int(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
@@ -383,7 +387,8 @@ def _body_name() -> str:
 
 def _single_page(request: HttpRequest, data: list[dict]) -> JsonResponse:
     """A short list computed rather than stored: one page, filters checked but moot."""
-    _parse_int(request, "page", 1, 1, 1)
+    if _parse_int(request, "page", 1, 1, 10**9) > 1:
+        raise ApiError(404, _("La page demandée n'existe pas : la liste compte 1 page."))
     _parse_int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     for name in FILTERS:
         _parse_when(request, name)

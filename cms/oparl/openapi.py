@@ -79,7 +79,11 @@ _FILTERS = [
     for name in ("created_since", "created_until", "modified_since", "modified_until")
 ]
 _PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 10**9},
+    },
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 ]
 
