@@ -26,7 +26,7 @@ def sitemap_paths(client: Client) -> list[str]:
     # Our own sitemap, read back in a test.
     root = ET.fromstring(response.content)  # noqa: S314
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", ns)]
+    return [urlparse(loc.text or "").path for loc in root.findall("s:url/s:loc", ns)]
 
 
 def test_sitemap_lists_every_public_page_and_each_answers(demo_site):
