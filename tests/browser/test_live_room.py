@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from council.models import Role
 from deliberation import actions
 from deliberation.models import Attendance, Ballot
-from tests.browser.helpers import axe_violations, open_context
+from tests.browser.helpers import axe_violations, js_disabled, open_context
 from tests.factories import make_council, make_membership, make_user
 
 pytestmark = pytest.mark.browser
@@ -208,8 +208,6 @@ def goto(page: Any, path: str) -> None:
 
 
 def _js_on(page: Any) -> bool:
-    from tests.browser.helpers import js_disabled
-
     return not js_disabled(page)
 
 
@@ -249,6 +247,9 @@ def _refresh_if_static(page: Any) -> None:
 # --- The journey -----------------------------------------------------------------------------
 
 
+# Five browsers, some thirty page loads and 24 axe audits: a hang guard above the default
+# one, which a loaded two-core machine came close to (no time is asserted).
+@pytest.mark.timeout(600)
 def test_ballot_on_an_amendment_reaches_every_screen(
     browser, browser_thread, live_server_url, js_enabled, session_cast
 ):
