@@ -26,7 +26,7 @@ run: $(VENV)/.installed messages
 	@echo "  Comptes de démonstration, mot de passe « $(DEMO_PASSWORD) » :"
 	@echo "    secretariat@example.org  (secrétariat)      president@example.org  (présidence)"
 	@echo "    membre1@example.org … membre12@example.org  (membres)"
-	@echo "    habitant@example.org, habitante@example.org (habitant·es)"
+	@echo "    guichet@example.org (médiation au guichet)  habitant@example.org, habitante@example.org (habitant·es)"
 	@echo
 	DEMO=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) council.asgi:application
 
