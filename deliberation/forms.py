@@ -76,6 +76,80 @@ class AmendmentForm(forms.Form):
         return data
 
 
+class ReplyForm(forms.Form):
+    """A reply under a comment: the thread it joins says what it is about."""
+
+    parent = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Votre réponse"),
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# The rebase form offers one row per operation of the stale amendment; a blank
+# "modification" drops that row.
+MAX_REBASE_ROWS = 50
+
+
+class RebaseForm(forms.Form):
+    """A stale amendment restated on the current version: its operations, pre-filled."""
+
+    amendment = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, rows: int = 1, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = max(1, min(rows, MAX_REBASE_ROWS))
+        for i in range(self.rows):
+            n = i + 1
+            self.fields[f"op_{i}"] = forms.ChoiceField(
+                label=_("Modification %(n)s") % {"n": n},
+                choices=[("", _("— ne pas reprendre —")), *Amendment.Op.choices],
+                required=False,
+            )
+            self.fields[f"paragraph_{i}"] = forms.IntegerField(
+                label=_("Paragraphe (modification %(n)s)") % {"n": n},
+                min_value=0,
+                max_value=500,
+                required=False,
+            )
+            self.fields[f"text_{i}"] = forms.CharField(
+                label=_("Nouveau texte (modification %(n)s)") % {"n": n},
+                required=False,
+                max_length=MAX_PARAGRAPH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.fields["justification"] = forms.CharField(
+            label=_("Justification"),
+            required=False,
+            max_length=MAX_COMMENT,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    @staticmethod
+    def rows_in(data: Any) -> int:
+        """How many operation rows a posted form carries."""
+        return sum(1 for i in range(MAX_REBASE_ROWS) if f"op_{i}" in data)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        operations = []
+        for i in range(self.rows):
+            op = data.get(f"op_{i}")
+            if not op:
+                continue
+            if data.get(f"paragraph_{i}") is None:
+                self.add_error(f"paragraph_{i}", _("Indiquez le numéro du paragraphe visé."))
+                continue
+            operations.append(
+                {"op": op, "paragraph": data[f"paragraph_{i}"], "text": data.get(f"text_{i}", "")}
+            )
+        if not operations and not self.errors:
+            raise forms.ValidationError(_("Indiquez au moins une modification du texte."))
+        data["operations"] = operations
+        return data
+
+
 class VoteForm(forms.Form):
     ballot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     proxy_for = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
@@ -214,6 +288,7 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
 FORM_CLASSES: dict[str, type[forms.Form]] = {
     "comment": CommentForm,
     "amendment": AmendmentForm,
+    "reply": ReplyForm,
     "vote": VoteForm,
     "proxy": ProxyForm,
     "staff_proxy": StaffProxyForm,
@@ -227,6 +302,8 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
 
 def build_form(name: str, room: RoomState, data: Any = None, **kwargs: Any) -> forms.Form:
     kwargs.setdefault("auto_id", _ids(name))
+    if name == "rebase":
+        return RebaseForm(data, rows=RebaseForm.rows_in(data or {}), **kwargs)
     form = FORM_CLASSES[name](data, **kwargs)
     return _with_choices(form, room)
 

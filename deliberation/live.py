@@ -77,6 +77,7 @@ FRAGMENTS: dict[str, Fragment] = {
 # serves every meeting page that user has open.
 USER_FRAGMENTS: dict[str, str] = {
     "my-vote": "deliberation/fragments/my_vote.html",
+    "my-amendments": "deliberation/fragments/my_amendments.html",
 }
 
 
@@ -111,8 +112,10 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "deliberation.version_merged": (_TEXT, False),
     "deliberation.ballot_closed": ((*_BALLOT, *_TEXT), True),
 }
-# Events sent to a user group re-render that user's own fragments.
-USER_EVENTS_DEFAULT = tuple(USER_FRAGMENTS)
+# Events sent to a user group re-render these of that user's own fragments (all if unlisted).
+USER_EVENT_FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "deliberation.own_vote_recorded": ("my-vote",),
+}
 
 
 def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool]:
@@ -312,6 +315,69 @@ class RoomState:
             papers.append(paper)
         return papers
 
+    @cached_property
+    def reply_draft(self) -> dict[str, Any]:
+        """A refused reply handed back: which comment it answered, and its bound form."""
+        form = self.bound_forms.get("reply")
+        if form is None:
+            return {}
+        try:
+            parent = int(form.data.get("parent", ""))
+        except ValueError:
+            parent = 0
+        return {"parent": parent, "form": form}
+
+    @cached_property
+    def my_amendments(self) -> list[Amendment]:
+        """The viewer's amendments on the current item that they may still act on.
+
+        A pending one can be withdrawn (unless it is being voted on); a stale one carries
+        its rebase form, pre-filled with its operations carried over to the current version.
+        """
+        user = self.user
+        if user is None or not user.is_authenticated or not self.is_inside:
+            return []
+        voted_on = self.open_ballot.amendment_id if self.open_ballot is not None else None
+        mine = []
+        for proposal in self.proposals:
+            amendments = list(proposal.amendments.all())
+            restated = {a.rebased_from_id for a in amendments if a.rebased_from_id}
+            for amendment in amendments:
+                if amendment.author_id != user.pk or amendment.pk in restated:
+                    continue
+                if amendment.state == Amendment.State.PENDING:
+                    amendment.under_vote = amendment.pk == voted_on  # type: ignore[attr-defined]
+                elif amendment.state == Amendment.State.STALE:
+                    amendment.rebase_form = self._rebase_form(proposal, amendment)  # type: ignore[attr-defined]
+                    amendment.proposal_title = proposal.title  # type: ignore[attr-defined]
+                else:
+                    continue
+                mine.append(amendment)
+        return mine
+
+    def _rebase_form(self, proposal: Proposal, amendment: Amendment) -> Any:
+        from deliberation import forms
+
+        bound = self.bound_forms.get("rebase")
+        if bound is not None and bound.data.get("amendment") == str(amendment.pk):
+            return bound
+        operations = carried_over(proposal, amendment)
+        initial: dict[str, Any] = {
+            "amendment": amendment.pk,
+            "justification": amendment.justification,
+        }
+        for i, operation in enumerate(operations):
+            initial.update(
+                {
+                    f"op_{i}": operation["op"],
+                    f"paragraph_{i}": operation["paragraph"],
+                    f"text_{i}": operation.get("text", ""),
+                }
+            )
+        return forms.RebaseForm(
+            initial=initial, rows=len(operations), auto_id=f"id_rebase_{amendment.pk}_%s"
+        )
+
     @property
     def members(self) -> list[Membership]:
         return [m for m in self.presence.memberships if m.role in SEATED_ROLES]
@@ -322,6 +388,42 @@ class RoomState:
 
     def decision_text(self, decision: Decision) -> str:
         return announcement_for_decision(decision)
+
+
+def carried_over(proposal: Proposal, amendment: Amendment) -> list[dict[str, Any]]:
+    """The amendment's operations with paragraph numbers moved to the current version.
+
+    Each version merged since the amendment's base shifted paragraphs (insertions,
+    deletions); follow them. A paragraph that was deleted keeps its old number, bounded by
+    the current text's length: the author reviews every row before restating it.
+    """
+    # The merge's own arithmetic, so that the form and the merge agree on where text went.
+    from deliberation.actions import _paragraph_map as paragraph_map
+
+    versions = list(proposal.versions.all())
+    amendments = {a.pk: a for a in proposal.amendments.all()}
+    base_number = amendment.base_version.number
+    numbers = {int(o["paragraph"]): int(o["paragraph"]) for o in amendment.operations}
+    previous = next((v for v in versions if v.number == base_number), None)
+    for version in versions:
+        if version.number <= base_number or previous is None:
+            continue
+        source = amendments.get(version.from_amendment_id or 0)
+        if source is not None:
+            mapping = paragraph_map(len(previous.paragraphs), source.operations)
+            numbers = {old: mapping.get(now, now) for old, now in numbers.items()}
+        previous = version
+    length = len(previous.paragraphs) if previous is not None else 0
+    return [
+        {
+            **o,
+            "paragraph": max(
+                0 if o["op"] == Amendment.Op.INSERT_AFTER else 1,
+                min(numbers[int(o["paragraph"])], length),
+            ),
+        }
+        for o in amendment.operations
+    ]
 
 
 class _Forms:
@@ -370,11 +472,15 @@ def render_room(
     }
 
 
-def render_user(room: RoomState, request: Any = None) -> dict[str, str]:
-    """The room's user's own fragments (a ballot paper for each open ballot they may cast)."""
+def render_user(
+    room: RoomState, request: Any = None, keys: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The room's user's own fragments: ballot papers, amendments they may act on."""
     context = {"room": room, "audience": room.audience, "viewer": room.user}
     out: dict[str, str] = {}
-    for key, template in USER_FRAGMENTS.items():
+    wanted = USER_FRAGMENTS if keys is None else keys
+    for key in wanted:
+        template = USER_FRAGMENTS[key]
         fragment_id = user_fragment_id(key, room.meeting.pk)
         out[fragment_id] = render_to_string(
             template, {**context, "fragment_id": fragment_id}, request=request
@@ -407,13 +513,47 @@ def render_meeting_fragments(
     return result
 
 
-_SHARED_READS = {"items", "current_item", "item", "presence", "ballots", "open_ballot"}
+_SHARED_READS = {
+    "items",
+    "current_item",
+    "item",
+    "presence",
+    "ballots",
+    "open_ballot",
+    "proposals",
+}
+
+
+_AMENDMENT_EVENTS = {
+    "deliberation.amendment_proposed",
+    "deliberation.amendment_withdrawn",
+    "deliberation.amendment_rebased",
+    "deliberation.version_merged",
+}
+
+
+def _authors_concerned(event: events.Event) -> set[int]:
+    """Authors whose own amendments the event changed (their "my amendments" list)."""
+    if event.type not in _AMENDMENT_EVENTS:
+        return set()
+    fields = event.public_fields()
+    ids = [fields.get("amendment_id"), fields.get("new_amendment_id")]
+    ids += list(fields.get("stale_amendment_ids") or ())
+    wanted = [pk for pk in ids if pk]
+    if not wanted:
+        return set()
+    return set(Amendment.objects.filter(pk__in=wanted).values_list("author_id", flat=True))
 
 
 def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dict[str, str]]:
-    """{user id: {fragment id: html}} for each seated member whose own fragments changed."""
+    """{user id: {fragment id: html}} for each user whose own fragments changed.
+
+    Seated members when a meeting-wide change alters everyone's ballot paper; the authors
+    of the amendments an event touched, whose list of amendments changed.
+    """
     _keys, users = fragments_for(event.type)
-    if not users:
+    authors = _authors_concerned(event)
+    if not users and not authors:
         return {}
 
     def render() -> dict[int, dict[str, str]]:
@@ -422,11 +562,19 @@ def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dic
             return {}
         out = {}
         shared = RoomState(meeting, MEMBERS)
-        for membership in shared.members:
-            room = RoomState(meeting, MEMBERS, user=membership.user)
+        reads = {k: v for k, v in shared.__dict__.items() if k in _SHARED_READS}
+        people = {m.user_id: m.user for m in shared.members} if users else {}
+        missing = authors - people.keys()
+        if missing:
+            from django.contrib.auth import get_user_model
+
+            people.update(get_user_model().objects.in_bulk(missing))
+        for user_id, user in people.items():
+            room = RoomState(meeting, MEMBERS, user=user)
             # One reading of the room serves every member's rendering.
-            room.__dict__.update({k: v for k, v in shared.__dict__.items() if k in _SHARED_READS})
-            out[membership.user_id] = render_user(room)
+            room.__dict__.update(reads)
+            out[user_id] = render_user(room, keys=None if users else ("my-amendments",))
+            reads = {k: v for k, v in room.__dict__.items() if k in _SHARED_READS}
         return out
 
     result: dict[int, dict[str, str]] = _in_site_language(render)
@@ -444,7 +592,8 @@ def render_user_fragments(user_id: int, event: events.Event) -> dict[str, str]:
     room = room_state(meeting_id, MEMBERS, user=user)
     if user is None or room is None:
         return {}
-    result: dict[str, str] = _in_site_language(lambda: render_user(room))
+    keys = USER_EVENT_FRAGMENTS.get(event.type)
+    result: dict[str, str] = _in_site_language(lambda: render_user(room, keys=keys))
     return result
 
 

@@ -14,13 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deliberation import events, forms, live
-from deliberation.models import AgendaItem, Amendment, Ballot, Meeting, Proposal
+from deliberation.models import AgendaItem, Amendment, Ballot, Comment, Meeting, Proposal
 
 PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
 
@@ -96,6 +97,7 @@ def _render_page(
             for name, other in PAGES.items()
         },
         "my_vote_id": live.user_fragment_id("my-vote", meeting.pk),
+        "my_amendments_id": live.user_fragment_id("my-amendments", meeting.pk),
         "ws_path": f"/ws/meetings/{meeting.pk}/?audience={page.audience}",
     }
     return render(request, page.template, context, status=status)
@@ -180,6 +182,47 @@ def _amend(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
         acting_user=request.user,
     )
     return _("Votre amendement est déposé.")
+
+
+def _reply(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    parent = (
+        Comment.objects.filter(pk=data["parent"])
+        .filter(
+            Q(proposal__agenda_item__meeting=meeting)
+            | Q(amendment__proposal__agenda_item__meeting=meeting)
+        )
+        .select_related("proposal", "amendment")
+        .first()
+    )
+    if parent is None:
+        raise _Refused(_("Ce commentaire n’existe pas ou n’appartient pas à cette séance."))
+    target: Proposal | Amendment = parent.amendment or parent.proposal  # type: ignore[assignment]
+    _actions().check_add_comment(
+        target, data["body"], parent_id=parent.pk, acting_user=request.user
+    )
+    return _("Votre réponse est publiée.")
+
+
+def _amendment_of(meeting: Meeting, pk: Any) -> Amendment:
+    amendment: Amendment = _get(Amendment, meeting, pk, proposal__agenda_item__meeting=meeting)
+    return amendment
+
+
+def _withdraw(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    _actions().check_withdraw_amendment(
+        _amendment_of(meeting, data["amendment"]), acting_user=request.user
+    )
+    return _("Votre amendement est retiré.")
+
+
+def _rebase(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    _actions().check_rebase_amendment(
+        _amendment_of(meeting, data["amendment"]),
+        operations=data["operations"],
+        justification=data.get("justification", ""),
+        acting_user=request.user,
+    )
+    return _("Votre amendement est actualisé sur la dernière version du texte.")
 
 
 def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
@@ -295,6 +338,9 @@ ACTIONS: dict[str, Action] = {
     # Members' room.
     "commenter": Action(("room",), "comment", None, _comment),
     "amender": Action(("room",), "amendment", None, _amend),
+    "repondre": Action(("room",), "reply", None, _reply),
+    "retirer": Action(("room",), None, "amendment", _withdraw),
+    "actualiser": Action(("room",), "rebase", None, _rebase),
     "parole": Action(("room",), None, None, _request_floor),
     "voter": Action(("room",), "vote", None, _vote),
     "procuration": Action(("room",), "proxy", None, _give_proxy),
