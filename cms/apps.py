@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Site public")
+
+    def ready(self):
+        from cms import minutes
+        from deliberation.actions import decision_recorded
+
+        decision_recorded.connect(
+            minutes.approve_minutes_for_decision, dispatch_uid="cms.minutes.approval"
+        )

@@ -323,7 +323,7 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
             _("Aucune décision publique n° %(number)s/%(year)s pour ce conseil.")
             % {"number": number, "year": year},
         )
-    from cms.models import MeetingPage, RecommendationPage
+    from cms.models import MeetingPage, MinutesPage, RecommendationPage
 
     text = decision.text_voted
     amendment_diff = None
@@ -336,6 +336,7 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
         MeetingPage.objects.live().public().filter(meeting_id=decision.meeting_id).first()
     )
     recommendation = RecommendationPage.objects.live().public().filter(decision=decision).first()
+    minutes = MinutesPage.objects.live().public().filter(meeting_id=decision.meeting_id).first()
     named = [
         {**vote, "choice_label": CHOICE_LABELS.get(vote.get("choice"), vote.get("choice"))}
         for vote in decision.named_votes
@@ -350,5 +351,6 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
             "named_votes": named,
             "meeting_page": meeting_page,
             "recommendation": recommendation,
+            "minutes": minutes,
         },
     )

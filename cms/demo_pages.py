@@ -204,6 +204,94 @@ DUTCH_HOME = {
 }
 
 
+# slug → [(days ago, kind, status after the step, text)]: several stages of follow-up.
+FOLLOW_UPS = {
+    "un-conseil-consultatif-du-numerique": [
+        (146, "sent", "pending", ""),
+        (
+            104,
+            "response",
+            "accepted",
+            "Le collège communal accepte la recommandation : le conseil consultatif du "
+            "numérique sera installé au début de l'année, et ses séances seront publiques.",
+        ),
+        (
+            35,
+            "update",
+            "implemented",
+            "Le conseil est installé ; ses séances, ses décisions et ses procès-verbaux sont "
+            "publiés sur ce site.",
+        ),
+    ],
+    "epn-de-qualite-et-accessibles": [
+        (112, "sent", "pending", ""),
+    ],
+    "maisons-multiservices": [
+        (66, "sent", "pending", ""),
+        (
+            21,
+            "response",
+            "partly_accepted",
+            "Le collège ouvrira deux maisons multiservices l'an prochain, à Orneval-centre et "
+            "à Bois-le-Comte ; les autres villages suivront selon le budget.",
+        ),
+    ],
+    "participation-au-coeur-de-la-numerisation": [
+        (22, "sent", "pending", ""),
+        (
+            5,
+            "response",
+            "answered",
+            "Le collège a bien reçu la recommandation et demande à l'administration un plan "
+            "pour associer des usager·ères au prochain formulaire en ligne.",
+        ),
+    ],
+}
+
+
+def seed_follow_ups(index: Page) -> None:
+    from cms.models import FollowUpStep
+
+    today = timezone.localdate()
+    for slug, steps in FOLLOW_UPS.items():
+        page = RecommendationPage.objects.child_of(index).filter(slug=slug).first()
+        if page is None or page.follow_up_steps.exists():
+            continue
+        page.follow_up_steps = [
+            FollowUpStep(
+                date=today - datetime.timedelta(days=days),
+                kind=kind,
+                status=status,
+                text=text,
+                sort_order=i,
+            )
+            for i, (days, kind, status, text) in enumerate(steps)
+        ]
+        page.save_revision().publish()
+
+
+def seed_minutes(council: Council) -> None:
+    """Published minutes for every closed meeting; each approved by the next meeting's
+    "approval of minutes" vote, as the ballot would have done had the page existed."""
+    from cms import minutes
+    from cms.models import MinutesApproval
+
+    closed = Meeting.objects.filter(council=council, state=Meeting.State.CLOSED).order_by("start")
+    for meeting in closed:
+        if minutes.minutes_for(meeting) is None:
+            page = minutes.do_generate_minutes(meeting, acting_user=None)
+            page.save_revision().publish()
+    approvals = Decision.objects.filter(
+        meeting__council=council,
+        agenda_item__kind="minutes_approval",
+        outcome=Decision.Outcome.ADOPTED,
+    ).order_by("position")
+    used = set(MinutesApproval.objects.values_list("decision_id", flat=True))
+    for decision in approvals:
+        if decision.pk not in used:
+            minutes.approve_minutes_for_decision(Decision, decision=decision)
+
+
 def _source_decision(council: Council, item_title: str | None) -> Decision | None:
     if item_title is None:
         return None
@@ -261,6 +349,7 @@ def seed_publications(home: HomePage, council: Council) -> None:
     )
     for meeting in Meeting.objects.filter(council=council).exclude(state=Meeting.State.DRAFT):
         ensure_meeting_page(meeting, publish=True)
+    seed_minutes(council)
     recommendations = _child(
         home,
         RecommendationIndexPage,
@@ -283,6 +372,7 @@ def seed_publications(home: HomePage, council: Council) -> None:
             body=_paragraphs(*body),
             decision=_source_decision(council, source),
         )
+    seed_follow_ups(recommendations)
     news = _child(
         home,
         NewsIndexPage,

@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
@@ -199,6 +200,11 @@ class RecommendationPage(BasePage):
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("decision"),
+        InlinePanel(
+            "follow_up_steps",
+            heading=_("Suite donnée par le collège communal"),
+            label=_("étape du suivi"),
+        ),
     ]
     search_fields = [
         *BasePage.search_fields,
@@ -217,7 +223,12 @@ class RecommendationPage(BasePage):
         return ChairPublishesTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
         context = super().get_context(request, *args, **kwargs)
+        context["follow_up"] = selectors.follow_up_of(
+            self, list(self.follow_up_steps.all()), timezone.localdate()
+        )
         if self.decision_id:
             from deliberation.models import Decision
 
@@ -327,7 +338,7 @@ class MeetingPage(RoutablePageMixin, BasePage):
         index.SearchField("meeting_search_text"),
     ]
     parent_page_types = ["cms.MeetingIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["cms.MinutesPage"]
 
     class Meta:
         verbose_name = _("page de séance")
@@ -374,3 +385,156 @@ class MeetingPage(RoutablePageMixin, BasePage):
         from cms import pdf
 
         return pdf.agenda_pack_response(self, request)
+
+
+class FollowUpStep(Orderable):
+    """One step of what the municipal college did with a recommendation: sent, answered,
+    then what became of it. The recommendation's status is its latest step's."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", _("envoi au collège communal")
+        RESPONSE = "response", _("réponse du collège communal")
+        UPDATE = "update", _("point d'étape")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente de réponse")
+        ANSWERED = "answered", _("réponse reçue")
+        ACCEPTED = "accepted", _("acceptée")
+        PARTLY_ACCEPTED = "partly_accepted", _("partiellement acceptée")
+        REJECTED = "rejected", _("rejetée")
+        IMPLEMENTED = "implemented", _("mise en œuvre")
+
+    page = ParentalKey(RecommendationPage, on_delete=models.CASCADE, related_name="follow_up_steps")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("étape"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("statut après cette étape"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+    )
+    text = models.TextField(
+        _("texte"),
+        blank=True,
+        help_text=_("La réponse du collège, ou ce qui a été fait, en langage clair."),
+    )
+
+    panels = [
+        FieldPanel("date"),
+        FieldPanel("kind"),
+        FieldPanel("status"),
+        FieldPanel("text"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("étape du suivi")
+        verbose_name_plural = _("étapes du suivi")
+
+    def __str__(self) -> str:
+        return f"{self.date} — {self.get_kind_display()}"
+
+
+class MinutesPermissionTester(ChairPublishesTester):
+    """Minutes the council has approved are part of its record: nobody edits, unpublishes
+    or deletes them any more."""
+
+    def _approved(self) -> bool:
+        return MinutesApproval.objects.filter(minutes_id=self.page.pk).exists()
+
+    def can_edit(self):
+        return super().can_edit() and not self._approved()
+
+    def can_unpublish(self):
+        return super().can_unpublish() and not self._approved()
+
+    def can_delete(self, *args, **kwargs):
+        return super().can_delete(*args, **kwargs) and not self._approved()
+
+
+class MinutesPage(RoutablePageMixin, BasePage):
+    """A meeting's minutes (procès-verbal): drafted from the meeting's record by
+    cms.minutes, edited by the secretariat, published after the chair's approval, and
+    approved by the council at a later meeting (MinutesApproval)."""
+
+    meeting = models.ForeignKey(
+        "deliberation.Meeting",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("séance"),
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("texte du procès-verbal"))
+    # The decision chain's head when the draft was written: printed on every copy, so a
+    # paper copy anchors the chain.
+    head_position = models.PositiveIntegerField(_("décisions dans la chaîne"), default=0)
+    head_hash = models.CharField(_("empreinte de tête de la chaîne"), max_length=64, blank=True)
+    generated_at = models.DateTimeField(_("projet rédigé le"), null=True, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("meeting", read_only=True),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("generated_at", read_only=True),
+                FieldPanel("head_position", read_only=True),
+                FieldPanel("head_hash", read_only=True),
+            ],
+            heading=_("Intégrité"),
+        ),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    parent_page_types = ["cms.MeetingPage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("procès-verbal")
+        verbose_name_plural = _("procès-verbaux")
+
+    def permissions_for_user(self, user):
+        return MinutesPermissionTester(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.minutes_context(self))
+        return context
+
+    @path("", name="index")
+    def index(self, request):
+        return self.render(request)
+
+    @path("pdf/", name="pdf")
+    def pdf(self, request):
+        from cms import pdf
+
+        return pdf.minutes_response(self, request)
+
+
+class MinutesApproval(models.Model):
+    """The council approved these minutes by this decision. Kept apart from the page so
+    that no revision, restored or republished, can drop it."""
+
+    minutes = models.OneToOneField(
+        MinutesPage,
+        on_delete=models.PROTECT,
+        related_name="approval",
+        verbose_name=_("procès-verbal"),
+    )
+    decision = models.OneToOneField(
+        "deliberation.Decision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("décision d'approbation"),
+    )
+    approved_on = models.DateField(_("approuvé le"))
+    created = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approbation d'un procès-verbal")
+        verbose_name_plural = _("approbations de procès-verbaux")
+
+    def __str__(self) -> str:
+        return f"{self.minutes} — {self.decision.reference}"

@@ -99,3 +99,43 @@ def agenda_pack_response(page, request) -> HttpResponse:
         f'inline; filename="ordre-du-jour-seance-{page.meeting.pk}.pdf"'
     )
     return response
+
+
+def render_minutes(page, request) -> bytes:
+    import weasyprint
+
+    html = render_to_string(
+        "cms/minutes_pdf.html",
+        {
+            "page": page,
+            **selectors.minutes_context(page),
+            "page_url": page.get_full_url(request),
+            "generated_at": timezone.now(),
+            "LANGUAGE_CODE": get_language(),
+        },
+    )
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def minutes_pdf(page, request) -> bytes:
+    # The published revision and the approval are all the PDF depends on (decisions are
+    # immutable).
+    from cms.models import MinutesApproval
+
+    approval = MinutesApproval.objects.filter(minutes_id=page.pk).values_list("pk", flat=True)
+    parts = [page.pk, page.live_revision_id, list(approval), get_language()]
+    key = "cms:minutes:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_minutes(page, request)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf
+
+
+def minutes_response(page, request) -> HttpResponse:
+    response = HttpResponse(minutes_pdf(page, request), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="proces-verbal-seance-{page.meeting_id}.pdf"'
+    )
+    return response

@@ -6,8 +6,12 @@ visitor may see of an agenda)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -146,4 +150,123 @@ def meeting_page_context(meeting: Meeting, user) -> dict[str, Any]:
         "decisions": decisions,
         "is_upcoming": meeting.start >= timezone.now(),
         "has_live_room": meeting.state in (Meeting.State.CONVENED, Meeting.State.IN_SESSION),
+        "minutes": published_minutes(meeting),
+    }
+
+
+# --- Minutes -------------------------------------------------------------------------------
+
+
+def published_minutes(meeting: Meeting):
+    from cms.models import MinutesPage
+
+    return MinutesPage.objects.live().public().filter(meeting=meeting).first()
+
+
+def minutes_context(page) -> dict[str, Any]:
+    """A minutes page's decisions (read from the immutable records, not the editable text)
+    and its approval by the council, in three queries."""
+    from cms.archive import decision_url
+    from cms.models import MinutesApproval
+
+    decisions = list(
+        Decision.objects.filter(meeting_id=page.meeting_id, agenda_item__is_public=True)
+        .select_related("council")
+        .order_by("position")
+    )
+    for decision in decisions:
+        decision.url = decision_url(decision)  # type: ignore[attr-defined]
+    approval = (
+        MinutesApproval.objects.filter(minutes_id=page.pk)
+        .select_related("decision__council")
+        .first()
+    )
+    return {
+        "meeting": page.meeting,
+        "decisions": decisions,
+        "approval": approval,
+        "approval_url": decision_url(approval.decision) if approval else None,
+    }
+
+
+# --- Follow-up of recommendations ----------------------------------------------------------
+
+
+@dataclasses.dataclass
+class FollowUp:
+    page: Any
+    url: str
+    steps: list[Any]
+    sent_on: datetime.date | None
+    answered_on: datetime.date | None
+    status: str | None
+    status_label: str
+    overdue: bool
+    waiting_days: int | None
+
+    @property
+    def response_days(self) -> int | None:
+        if self.sent_on and self.answered_on:
+            return (self.answered_on - self.sent_on).days
+        return None
+
+
+def follow_up_days() -> int:
+    return int(getattr(settings, "FOLLOW_UP_DAYS", 90))
+
+
+def follow_up_of(page, steps: list[Any], today: datetime.date, url: str = "") -> FollowUp:
+    from cms.models import FollowUpStep
+
+    ordered = sorted(steps, key=lambda s: (s.date, s.sort_order or 0, s.pk or 0))
+    sent_on = next((s.date for s in ordered if s.kind == FollowUpStep.Kind.SENT), None)
+    answered_on = next(
+        (
+            s.date
+            for s in ordered
+            if s.kind == FollowUpStep.Kind.RESPONSE and (sent_on is None or s.date >= sent_on)
+        ),
+        None,
+    )
+    status = ordered[-1].status if ordered else None
+    label = FollowUpStep.Status(status).label if status else _("pas encore transmise au collège")
+    waiting = (today - sent_on).days if sent_on and not answered_on else None
+    overdue = waiting is not None and waiting > follow_up_days()
+    return FollowUp(page, url, ordered, sent_on, answered_on, status, str(label), overdue, waiting)
+
+
+def follow_ups(request, today: datetime.date | None = None) -> dict[str, Any]:
+    """Every published recommendation with its follow-up, counts by status, the average
+    response time and the overdue ones: two queries whatever the number of recommendations."""
+    from cms.models import FollowUpStep, RecommendationPage
+
+    today = today or timezone.localdate()
+    pages = list(
+        RecommendationPage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .prefetch_related("follow_up_steps")
+        .order_by("-date", "-pk")
+    )
+    rows = [
+        follow_up_of(page, list(page.follow_up_steps.all()), today, page.get_url(request) or "")
+        for page in pages
+    ]
+    counts = Counter(row.status for row in rows)
+    by_status = [
+        {"status": None, "label": _("pas encore transmise au collège"), "count": counts[None]},
+        *(
+            {"status": value, "label": label, "count": counts[value]}
+            for value, label in FollowUpStep.Status.choices
+        ),
+    ]
+    durations = [row.response_days for row in rows if row.response_days is not None]
+    return {
+        "rows": rows,
+        "by_status": by_status,
+        "answered_count": len(durations),
+        "average_response_days": round(sum(durations) / len(durations)) if durations else None,
+        "overdue": [row for row in rows if row.overdue],
+        "follow_up_days": follow_up_days(),
+        "today": today,
     }

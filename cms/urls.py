@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cms import archive, feeds, views
+from cms import archive, feeds, follow_up, views
 
 app_name = "cms"
 
@@ -13,6 +13,7 @@ urlpatterns = [
         archive.detail,
         name="decision",
     ),
+    path("suivi-des-recommandations/", follow_up.index, name="follow_up"),
     path("flux/actualites.rss", feeds.NewsFeed(), name="news_feed"),
     path("flux/recommandations.rss", feeds.RecommendationFeed(), name="recommendations_feed"),
 ]

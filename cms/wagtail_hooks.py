@@ -175,3 +175,32 @@ class MeetingViewSet(SnippetViewSet):
 
 register_permission_policy(Meeting, MeetingPermissionPolicy(Meeting))
 register_snippet(MeetingViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_minutes_urls():
+    from django.urls import path
+
+    from cms.admin_views import generate_minutes
+
+    return [
+        path(
+            "seances/<int:meeting_id>/proces-verbal/",
+            generate_minutes,
+            name="cms_generate_minutes",
+        )
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def minutes_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Meeting) and user.has_perm("cms.generate_minutes", snippet):
+        from django.urls import reverse
+        from wagtail.admin.widgets import Button
+
+        yield Button(
+            _("Rédiger le procès-verbal"),
+            reverse("cms_generate_minutes", args=(snippet.pk,)),
+            icon_name="doc-full",
+            priority=30,
+        )

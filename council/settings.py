@@ -246,6 +246,8 @@ else:
 # --- Wagtail -----------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Conseil ouvert"
+# Days after which a recommendation sent to the college without a response is flagged.
+FOLLOW_UP_DAYS = int(os.environ.get("FOLLOW_UP_DAYS", "90"))
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 # On PostgreSQL the database backend uses full-text search; "french" stems the source
 # language (SQLite's FTS5 ignores this option).

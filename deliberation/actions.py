@@ -19,6 +19,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,10 @@ PARAGRAPHS_MAX = 100
 OPERATIONS_MAX = 50
 COMMENT_MAX = 5000
 JUSTIFICATION_MAX = 5000
+
+# Sent by do_close_ballot inside its transaction, once the Decision is saved (kwargs:
+# decision, acting_user). Publication (cms) listens without deliberation importing it.
+decision_recorded = Signal()
 
 
 class ActionError(ValidationError):
@@ -1683,6 +1688,7 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
                 stale_amendment_ids=tuple(stale),
             ),
         )
+    decision_recorded.send(sender=Decision, decision=decision, acting_user=acting_user)
     return decision
 
 
