@@ -106,3 +106,42 @@ class Membership(models.Model):
     def is_current(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
         return self.start <= day and (self.end is None or self.end >= day)
+
+
+class LoginLetter(models.Model):
+    """A printed letter's one-time code for an account without e-mail: only its hash is kept.
+
+    Spent when the person chooses a password with it, or when a newer letter replaces it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_letters", verbose_name=_("compte")
+    )
+    code_hash = models.CharField(_("empreinte du code"), max_length=128)
+    created_at = models.DateTimeField(_("émise le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valable jusqu’au"))
+    used_at = models.DateTimeField(_("utilisée le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("émise par"),
+    )
+
+    class Meta:
+        verbose_name = _("lettre de connexion")
+        verbose_name_plural = _("lettres de connexion")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%Y-%m-%d}"
+
+    def is_valid(self, now: datetime.datetime | None = None) -> bool:
+        return self.used_at is None and (now or timezone.now()) < self.expires_at
+
+
+# Notification models live with their package; imported here so that Django registers them.
+from council.notifications.models import Delivery as Delivery  # noqa: E402
+from council.notifications.models import Subscription as Subscription  # noqa: E402

@@ -93,3 +93,6 @@ def is_mediator(user, council=None) -> bool:
 
 # The mediation desk: counter, telephone and EPN staff, and the secretariat who staffs it too.
 rules.add_perm("council.use_mediation_desk", is_mediator | is_secretariat)
+
+# Accounts without e-mail and their printed login letters.
+rules.add_perm("council.create_letter_account", is_secretariat)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "channels",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -190,7 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
-ACCOUNT_LOGIN_METHODS = {"email"}
+# Accounts created on a login letter have no e-mail address: they log in by username.
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_ADAPTER = "council.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -212,6 +216,25 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Notifications -------------------------------------------------------------------------
+
+# Wagtail's own tasks stay immediate; notifications go to the database queue that
+# `manage.py db_worker --queue-name notifications` works through.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "notifications": {
+        "BACKEND": os.environ.get("NOTIFICATIONS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["notifications"],
+    },
+}
+# An SMS gateway that takes an HTTP POST {"to", "message"} with a bearer token; unset = no SMS.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
+# How long a printed login letter's one-time code stays valid.
+LOGIN_LETTER_DAYS = int(os.environ.get("LOGIN_LETTER_DAYS", "14"))
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Conseil ouvert <conseil@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

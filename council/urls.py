@@ -29,6 +29,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("espace/", include("council.member_urls")),
+    path("", include("council.public_urls")),
     path("", include("deliberation.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
