@@ -242,6 +242,7 @@ def seed_site() -> HomePage:
 @transaction.atomic
 def seed_demo() -> None:
     from cms.demo_pages import seed_publications
+    from deliberation.consultation_demo import seed_consultations
     from deliberation.demo import seed_deliberation
     from deliberation.mediation_demo import seed_mediation
 
@@ -249,4 +250,5 @@ def seed_demo() -> None:
     home = seed_site()
     seed_deliberation(council)
     seed_mediation(council)
+    seed_consultations(council)
     seed_publications(home, council)

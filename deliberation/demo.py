@@ -32,6 +32,23 @@ RECOMMENDATION = [
 ]
 
 
+# "En bref": each past proposal's plain-language summary, shown before its text.
+SUMMARIES = {
+    "Espaces publics numériques : horaires et accessibilité": (
+        "L'EPN de la bibliothèque ouvre aussi deux soirs par semaine et le samedi matin. "
+        "L'aide reste gratuite, et on peut prendre rendez-vous par téléphone."
+    ),
+    "Maisons multiservices au public": (
+        "Dans chaque village, un lieu où une personne vous accueille, avec un ordinateur et "
+        "de l'aide pour vos démarches, ouvert aussi le soir."
+    ),
+    "Co-conception des services numériques communaux": (
+        "Des habitant·es de tous âges et de tous profils aident la commune à concevoir ses "
+        "démarches en ligne. On peut toujours recevoir la réponse par courrier."
+    ),
+}
+
+
 @dataclass
 class Cast:
     chair: Membership
@@ -148,7 +165,11 @@ def _past_meeting(
     item = items[1]
     actions.check_open_item(item, acting_user=chair)
     proposal = actions.check_create_proposal(
-        item, title=topic[0], paragraphs=topic[2], acting_user=cast.members[0].user
+        item,
+        title=topic[0],
+        summary=SUMMARIES.get(topic[0], ""),
+        paragraphs=topic[2],
+        acting_user=cast.members[0].user,
     )
     actions.check_request_floor(item, acting_user=cast.members[1].user)
     if amendment is not None:

@@ -370,7 +370,13 @@ class Amendment(models.Model):
 
 
 class Comment(models.Model):
-    """A remark on a proposal or an amendment; replies go one level deep."""
+    """A remark on a proposal or an amendment, or a resident's comment in a consultation;
+    replies go one level deep."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente de modération")
+        PUBLISHED = "published", _("publié")
+        HIDDEN = "hidden", _("masqué")
 
     proposal = models.ForeignKey(
         Proposal,
@@ -402,11 +408,32 @@ class Comment(models.Model):
         related_name="deliberation_comments",
         verbose_name=_("auteur·rice"),
     )
+    # A resident's comment in a public consultation (then neither proposal nor amendment).
+    consultation = models.ForeignKey(
+        "Consultation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("consultation"),
+    )
     # Sanitised once, on write (deliberation.sanitize); safe to render as is.
     body = models.TextField(_("texte"))
     created = models.DateTimeField(_("publié le"), auto_now_add=True)
-    hidden = models.BooleanField(_("masqué"), default=False)
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    # Shown publicly in place of a hidden comment's text.
     hidden_reason = models.CharField(_("motif du masquage"), max_length=255, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modéré par"),
+    )
+    moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commentaire")
@@ -415,8 +442,9 @@ class Comment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(proposal__isnull=False, amendment__isnull=True)
-                    | Q(proposal__isnull=True, amendment__isnull=False)
+                    Q(proposal__isnull=False, amendment__isnull=True, consultation__isnull=True)
+                    | Q(proposal__isnull=True, amendment__isnull=False, consultation__isnull=True)
+                    | Q(proposal__isnull=True, amendment__isnull=True, consultation__isnull=False)
                 ),
                 name="comment_has_one_target",
             ),
@@ -424,6 +452,14 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return str(_("Commentaire de %(author)s") % {"author": self.author})
+
+    @property
+    def hidden(self) -> bool:
+        return self.status == self.Status.HIDDEN
+
+    @property
+    def pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class SpeakerRequest(models.Model):
@@ -979,3 +1015,104 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_code} — {self.get_channel_display()}"
+
+
+class Consultation(models.Model):
+    """An agenda item or a proposal opened to residents' comments for a period.
+
+    Moderation "before" holds each comment until the secretariat publishes it; "after"
+    publishes at once and the secretariat hides what breaks the rules.
+    """
+
+    class Moderation(models.TextChoices):
+        BEFORE = "before", _("a priori : relu avant publication")
+        AFTER = "after", _("a posteriori : publié aussitôt, masqué si nécessaire")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("point de l'ordre du jour"),
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("proposition"),
+        help_text=_("Facultatif : la proposition soumise à consultation, sur ce point."),
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    question = models.CharField(_("question posée"), max_length=500)
+    introduction = models.TextField(
+        _("présentation"),
+        blank=True,
+        help_text=_("Quelques phrases en langage clair sur ce qui est soumis à l'avis."),
+    )
+    start = models.DateTimeField(_("ouverture"))
+    end = models.DateTimeField(_("clôture"))
+    moderation = models.CharField(
+        _("modération"), max_length=10, choices=Moderation.choices, default=Moderation.AFTER
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ouverte par"),
+    )
+    created = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-start", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="consultation_ends_after_start",
+                violation_error_message=_("La clôture doit suivre l'ouverture."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def moderated_before(self) -> bool:
+        return self.moderation == self.Moderation.BEFORE
+
+
+class CommentFlag(models.Model):
+    """Someone asks the moderation to look at a comment; resolved when it decides."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="flags", verbose_name=_("commentaire")
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("signalé par"),
+    )
+    reason = models.CharField(_("motif"), max_length=255)
+    created = models.DateTimeField(_("signalé le"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        ordering = ["created", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "flagged_by"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_flag_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason

@@ -17,6 +17,7 @@ from deliberation.models import (
     Amendment,
     Ballot,
     Comment,
+    Consultation,
     Meeting,
     Proposal,
     ProposalVersion,
@@ -33,7 +34,11 @@ def meeting_of(obj: Any) -> Meeting | None:
         return obj.agenda_item.meeting
     if isinstance(obj, Amendment | ProposalVersion):
         return obj.proposal.agenda_item.meeting
+    if isinstance(obj, Consultation):
+        return obj.agenda_item.meeting
     if isinstance(obj, Comment):
+        if obj.consultation_id:
+            return meeting_of(obj.consultation)
         target = obj.proposal if obj.proposal_id else obj.amendment
         return meeting_of(target)
     return None
@@ -46,7 +51,11 @@ def item_of(obj: Any) -> AgendaItem | None:
         return obj.agenda_item
     if isinstance(obj, Amendment | ProposalVersion):
         return obj.proposal.agenda_item
+    if isinstance(obj, Consultation):
+        return obj.agenda_item
     if isinstance(obj, Comment):
+        if obj.consultation_id:
+            return item_of(obj.consultation)
         return item_of(obj.proposal if obj.proposal_id else obj.amendment)
     return None
 
@@ -242,6 +251,9 @@ rules.add_perm(
     (is_meeting_member | is_meeting_secretariat) & may_prepare,
 )
 rules.add_perm("deliberation.hide_comment", is_meeting_staff)
+# Public consultations (obj: the consultation, its item, or one of its comments).
+rules.add_perm("deliberation.save_consultation", is_meeting_staff & item_is_public)
+rules.add_perm("deliberation.moderate_comment", is_meeting_staff)
 
 # Speakers (obj: the item).
 rules.add_perm("deliberation.request_floor", is_meeting_member & meeting_in_session & item_is_open)

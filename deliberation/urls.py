@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliberation import mediation_views, views
+from deliberation import consultation_views, mediation_views, views
 
 app_name = "deliberation"
 
@@ -17,6 +17,22 @@ urlpatterns = [
     path("guichet/", mediation_views.desk, name="mediation_desk"),
     path("guichet/recu/<str:code>/", mediation_views.slip, name="mediation_slip"),
     path("suivi/", mediation_views.followup, name="followup"),
+    path("consultations/", consultation_views.consultation_list, name="consultations"),
+    path(
+        "consultations/<int:consultation_id>/",
+        consultation_views.consultation_detail,
+        name="consultation",
+    ),
+    path(
+        "consultations/<int:consultation_id>/commenter/",
+        consultation_views.consultation_comment,
+        name="consultation_comment",
+    ),
+    path(
+        "consultations/<int:consultation_id>/signaler/<int:comment_id>/",
+        consultation_views.consultation_flag,
+        name="consultation_flag",
+    ),
     path(
         "points/<int:item_id>/contributions/",
         mediation_views.item_contributions,
