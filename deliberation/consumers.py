@@ -1,7 +1,8 @@
 """The live room's socket: push-only.
 
-A client connects to watch one meeting as one audience; the server decides whether that
-audience is allowed to this user and joins the matching group (plus the user's own group).
+A client connects to watch one meeting as one audience, in its page's language; the server
+decides whether that audience is allowed to this user and joins the matching group (plus
+the user's own group) for that language.
 Everything a client sends is ignored: writes go through the pages' forms.
 """
 
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from deliberation import events, live
 
@@ -33,9 +35,13 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if audience not in allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        groups = [events.audience_group(meeting_id, audience)]
+        # Pushes come rendered in the language of the page that opened the socket.
+        language = events.language_or_default((query.get("lang") or [""])[0])
+        if language != settings.LANGUAGE_CODE:
+            await database_sync_to_async(events.note_language)(meeting_id, language)
+        groups = [events.audience_group(meeting_id, audience, language)]
         if user is not None and user.is_authenticated:
-            groups.append(events.user_group(user.pk))
+            groups.append(events.user_push_group(user.pk, language))
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         # The base class leaves these groups on disconnect.

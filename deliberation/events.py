@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
@@ -44,13 +46,47 @@ def meeting_group(meeting_id: int) -> str:
 
 
 def user_group(user_id: int) -> str:
+    """Where actions address a user's own events; each page language listens on its own."""
     return f"{_USER_PREFIX}{user_id}"
 
 
-def audience_group(meeting_id: int, audience: str) -> str:
+def languages() -> tuple[str, ...]:
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def language_or_default(language: str | None) -> str:
+    """The page's language if the site speaks it, else the site's own."""
+    return language if language in languages() else settings.LANGUAGE_CODE
+
+
+def audience_group(meeting_id: int, audience: str, language: str | None = None) -> str:
+    """The channel group of one audience of a meeting reading in one language."""
     if audience not in AUDIENCES:
         raise ValueError(f"Unknown audience {audience!r}")
-    return f"{meeting_group(meeting_id)}.{audience}"
+    return f"{meeting_group(meeting_id)}.{audience}.{language_or_default(language)}"
+
+
+def user_push_group(user_id: int, language: str | None = None) -> str:
+    """The channel group of one user's pages in one language."""
+    return f"{user_group(user_id)}.{language_or_default(language)}"
+
+
+# Which languages a meeting is watched in: the site's own always; another once a page in it
+# has connected (kept for the cache's lifetime, so a push is rendered only in languages
+# someone reads, and a language nobody watches costs nothing).
+def _language_key(meeting_id: int, language: str) -> str:
+    return f"live-language:{meeting_id}:{language}"
+
+
+def note_language(meeting_id: int, language: str) -> None:
+    if language != settings.LANGUAGE_CODE:
+        cache.add(_language_key(meeting_id, language), True, timeout=None)
+
+
+def watched_languages(meeting_id: int) -> list[str]:
+    others = [code for code in languages() if code != settings.LANGUAGE_CODE]
+    seen = cache.get_many([_language_key(meeting_id, code) for code in others])
+    return [settings.LANGUAGE_CODE] + [c for c in others if _language_key(meeting_id, c) in seen]
 
 
 def parse_group(group: str) -> tuple[str, int]:
@@ -96,6 +132,7 @@ def build_pushes(group: str, event: Event) -> list[tuple[str, dict[str, Any]]]:
 
     kind, object_id = parse_group(group)
     data = event.public_fields()
+    pushes: list[tuple[str, dict[str, Any]]] = []
 
     def message(fragments: dict[str, str], announcement: str = "") -> dict[str, Any]:
         payload: dict[str, Any] = {"event": event.type, "data": data, "fragments": fragments}
@@ -109,16 +146,25 @@ def build_pushes(group: str, event: Event) -> list[tuple[str, dict[str, Any]]]:
         }
 
     if kind == "user":
-        fragments = live.render_user_fragments(object_id, event)
-        return [(group, message(fragments))] if fragments else []
-    pushes: list[tuple[str, dict[str, Any]]] = []
-    rendered = live.render_meeting_fragments(object_id, event)
-    for audience, (fragments, announcement) in rendered.items():
-        pushes.append((audience_group(object_id, audience), message(fragments, announcement)))
-    # Per-user fragments that a meeting-wide change alters (a ballot opening gives each
-    # voter a ballot paper) go to each concerned user's own group.
-    for user_id, fragments in live.render_users_affected(object_id, event).items():
-        pushes.append((user_group(user_id), message(fragments)))
+        meeting_id = getattr(event, "meeting_id", None)
+        if meeting_id is None:
+            return []
+        for language in watched_languages(meeting_id):
+            fragments = live.render_user_fragments(object_id, event, language)
+            if fragments:
+                pushes.append((user_push_group(object_id, language), message(fragments)))
+        return pushes
+    # Rendered once per audience and language read, whatever the number of watchers.
+    for language in watched_languages(object_id):
+        rendered = live.render_meeting_fragments(object_id, event, language)
+        for audience, (fragments, announcement) in rendered.items():
+            pushes.append(
+                (audience_group(object_id, audience, language), message(fragments, announcement))
+            )
+        # Per-user fragments that a meeting-wide change alters (a ballot opening gives each
+        # voter a ballot paper) go to each concerned user's own group.
+        for user_id, fragments in live.render_users_affected(object_id, event, language).items():
+            pushes.append((user_push_group(user_id, language), message(fragments)))
     return pushes
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from council import rules as council_rules
 from council.models import SEATED_ROLES, Membership
@@ -488,16 +488,16 @@ def render_user(
     return out
 
 
-def _in_site_language(function: Callable[[], Any]) -> Any:
-    # A push is rendered once for everyone, outside any request: in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
+def _in_language(language: str | None, function: Callable[[], Any]) -> Any:
+    # A push is rendered outside any request, once per language its watchers read.
+    with translation.override(events.language_or_default(language)):
         return function()
 
 
 def render_meeting_fragments(
-    meeting_id: int, event: events.Event
+    meeting_id: int, event: events.Event, language: str | None = None
 ) -> dict[str, tuple[dict[str, str], str]]:
-    """{audience: ({fragment id: html}, announcement)} for a meeting-wide event."""
+    """{audience: ({fragment id: html}, announcement)} for a meeting-wide event, in `language`."""
     keys, _users = fragments_for(event.type)
 
     def render() -> dict[str, tuple[dict[str, str], str]]:
@@ -509,7 +509,7 @@ def render_meeting_fragments(
             out[audience] = (render_room(room, keys), announcement(event, room))
         return out
 
-    result: dict[str, tuple[dict[str, str], str]] = _in_site_language(render)
+    result: dict[str, tuple[dict[str, str], str]] = _in_language(language, render)
     return result
 
 
@@ -545,7 +545,9 @@ def _authors_concerned(event: events.Event) -> set[int]:
     return set(Amendment.objects.filter(pk__in=wanted).values_list("author_id", flat=True))
 
 
-def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dict[str, str]]:
+def render_users_affected(
+    meeting_id: int, event: events.Event, language: str | None = None
+) -> dict[int, dict[str, str]]:
     """{user id: {fragment id: html}} for each user whose own fragments changed.
 
     Seated members when a meeting-wide change alters everyone's ballot paper; the authors
@@ -577,11 +579,13 @@ def render_users_affected(meeting_id: int, event: events.Event) -> dict[int, dic
             reads = {k: v for k, v in room.__dict__.items() if k in _SHARED_READS}
         return out
 
-    result: dict[int, dict[str, str]] = _in_site_language(render)
+    result: dict[int, dict[str, str]] = _in_language(language, render)
     return result
 
 
-def render_user_fragments(user_id: int, event: events.Event) -> dict[str, str]:
+def render_user_fragments(
+    user_id: int, event: events.Event, language: str | None = None
+) -> dict[str, str]:
     """A user-group event: that user's fragments for the meeting the event names."""
     meeting_id = getattr(event, "meeting_id", None)
     if meeting_id is None:
@@ -593,33 +597,42 @@ def render_user_fragments(user_id: int, event: events.Event) -> dict[str, str]:
     if user is None or room is None:
         return {}
     keys = USER_EVENT_FRAGMENTS.get(event.type)
-    result: dict[str, str] = _in_site_language(lambda: render_user(room, keys=keys))
+    result: dict[str, str] = _in_language(language, lambda: render_user(room, keys=keys))
     return result
 
 
 # --- Announcements -----------------------------------------------------------------------
 
 
-def announcement_for_decision(decision: Decision) -> str:
-    total = decision.tally.get("total", {}) if isinstance(decision.tally, dict) else {}
-    subjects: dict[str, str] = {
-        Ballot.Subject.AMENDMENT: _("amendement"),
-        Ballot.Subject.PROPOSAL: _("proposition"),
-        Ballot.Subject.PROCEDURAL: _("question"),
+def _result_phrase(subject: str, outcome: str) -> str:
+    # Whole phrases, not a noun and an adjective glued together: the participle agrees with
+    # the noun in French (amendement adopté, proposition adoptée) and word order differs.
+    phrases: dict[tuple[str, str], str] = {
+        (Ballot.Subject.AMENDMENT, Decision.Outcome.ADOPTED): _("amendement adopté"),
+        (Ballot.Subject.AMENDMENT, Decision.Outcome.REJECTED): _("amendement rejeté"),
+        (Ballot.Subject.PROPOSAL, Decision.Outcome.ADOPTED): _("proposition adoptée"),
+        (Ballot.Subject.PROPOSAL, Decision.Outcome.REJECTED): _("proposition rejetée"),
+        (Ballot.Subject.PROCEDURAL, Decision.Outcome.ADOPTED): _("question adoptée"),
+        (Ballot.Subject.PROCEDURAL, Decision.Outcome.REJECTED): _("question rejetée"),
     }
-    subject = subjects.get(decision.subject, _("question"))
-    outcome = decision.get_outcome_display()
+    return phrases.get((subject, outcome)) or (
+        _("question adoptée") if outcome == Decision.Outcome.ADOPTED else _("question rejetée")
+    )
+
+
+def announcement_for_decision(decision: Decision) -> str:
+    """ "Scrutin clos : amendement adopté, 9 pour, 3 contre, 1 abstention", in the active
+    language, with each count's plural from the catalogue (French: 0 and 1 are singular)."""
     if decision.outcome == Decision.Outcome.NO_QUORUM:
-        return _("Scrutin clos : %(outcome)s.") % {"outcome": outcome}
-    return _(
-        "Scrutin clos : %(subject)s %(outcome)s, %(yes)s pour, %(no)s contre, "
-        "%(abstain)s abstention(s)."
-    ) % {
-        "subject": subject,
-        "outcome": outcome,
-        "yes": total.get("yes", 0),
-        "no": total.get("no", 0),
-        "abstain": total.get("abstain", 0),
+        return _("Scrutin clos : quorum non atteint")
+    total = decision.tally.get("total", {}) if isinstance(decision.tally, dict) else {}
+    yes, no, abstain = (int(total.get(key, 0)) for key in ("yes", "no", "abstain"))
+    return _("Scrutin clos : %(result)s, %(yes)s, %(no)s, %(abstain)s") % {
+        "result": _result_phrase(decision.subject, decision.outcome),
+        "yes": ngettext("%(count)s pour", "%(count)s pour", yes) % {"count": yes},
+        "no": ngettext("%(count)s contre", "%(count)s contre", no) % {"count": no},
+        "abstain": ngettext("%(count)s abstention", "%(count)s abstentions", abstain)
+        % {"count": abstain},
     }
 
 

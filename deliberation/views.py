@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -98,7 +99,10 @@ def _render_page(
         },
         "my_vote_id": live.user_fragment_id("my-vote", meeting.pk),
         "my_amendments_id": live.user_fragment_id("my-amendments", meeting.pk),
-        "ws_path": f"/ws/meetings/{meeting.pk}/?audience={page.audience}",
+        "ws_path": (
+            f"/ws/meetings/{meeting.pk}/?audience={page.audience}"
+            f"&lang={events.language_or_default(get_language())}"
+        ),
     }
     return render(request, page.template, context, status=status)
 

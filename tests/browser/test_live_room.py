@@ -41,7 +41,7 @@ PARAGRAPHS = [
 ]
 AMENDED_PARAGRAPH = "Les lignes téléphoniques restent ouvertes du lundi au samedi midi."
 COMMENT = "Je soutiens l’ouverture le samedi."
-ANNOUNCEMENT = "Scrutin clos : amendement adopté, 3 pour, 1 contre, 1 abstention(s)."
+ANNOUNCEMENT = "Scrutin clos : amendement adopté, 3 pour, 1 contre, 1 abstention"
 # Set on the watcher's window once loaded: still there at the end means no page load since.
 MARKER = "() => { window.__liveRoomMarker = 'kept'; }"
 READ_MARKER = "() => window.__liveRoomMarker || null"

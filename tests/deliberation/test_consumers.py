@@ -104,7 +104,7 @@ async def test_pushes_reach_the_audience_and_the_users_own_group(meeting, people
     )
     assert json.loads(await communicator.receive_from()) == {"fragments": {"a": "b"}}
     await layer.group_send(
-        events.user_group(member.pk),
+        events.user_push_group(member.pk, "fr"),
         {"type": events.PUSH_TYPE, "event": "y", "text": json.dumps({"fragments": {"c": "d"}})},
     )
     assert json.loads(await communicator.receive_from()) == {"fragments": {"c": "d"}}

@@ -149,8 +149,8 @@ def test_a_vote_updates_the_count_for_all_and_the_paper_for_the_voter_only(
     ballot = open_ballot(people, item, proposal)
     voter, other = people.members[1], people.members[2]
     public = Listener(layer, events.audience_group(meeting.pk, "public"))
-    voter_own = Listener(layer, events.user_group(voter.user_id))
-    other_own = Listener(layer, events.user_group(other.user_id))
+    voter_own = Listener(layer, events.user_push_group(voter.user_id))
+    other_own = Listener(layer, events.user_push_group(other.user_id))
     with capture():
         actions.check_cast_vote(ballot.pk, "yes", acting_user=voter.user)
 
@@ -173,8 +173,8 @@ def test_a_ballot_opening_hands_each_seated_member_a_paper(
 ):
     item, proposal = session
     member = people.members[0]
-    own = Listener(layer, events.user_group(member.user_id))
-    resident = Listener(layer, events.user_group(people.resident.pk))
+    own = Listener(layer, events.user_push_group(member.user_id))
+    resident = Listener(layer, events.user_push_group(people.resident.pk))
     with capture():
         open_ballot(people, item, proposal)
     messages = own.drain()
@@ -197,7 +197,7 @@ def test_closing_announces_the_result(layer, people, meeting, session, capture):
     closed = [m for m in public.drain() if m["event"] == "deliberation.ballot_closed"]
     assert len(closed) == 1
     assert closed[0]["announce"] == (
-        "Scrutin clos : proposition adopté, 2 pour, 1 contre, 1 abstention(s)."
+        "Scrutin clos : proposition adoptée, 2 pour, 1 contre, 1 abstention"
     )
     result = closed[0]["fragments"]["live-ballots"]
     assert "Adopté" in result
@@ -221,7 +221,12 @@ def test_every_declared_event_type_has_its_fragments_mapped():
 def test_group_names():
     assert events.meeting_group(3) == "meeting-3"
     assert events.user_group(7) == "user-7"
-    assert events.audience_group(3, "staff") == "meeting-3.staff"
+    assert events.user_push_group(7) == "user-7.fr"
+    assert events.user_push_group(7, "nl") == "user-7.nl"
+    assert events.audience_group(3, "staff") == "meeting-3.staff.fr"
+    assert events.audience_group(3, "staff", "en") == "meeting-3.staff.en"
+    # A language the site does not speak falls back to the site's own.
+    assert events.audience_group(3, "public", "de") == "meeting-3.public.fr"
     assert events.parse_group("meeting-3") == ("meeting", 3)
     with pytest.raises(ValueError):
         events.audience_group(3, "everyone")

@@ -348,8 +348,8 @@ def layer(settings):
 def test_the_author_own_list_is_pushed_to_the_author_only(layer, people, meeting, session, capture):
     _item, proposal = session
     author, other = people.members[0].user, people.members[1].user
-    mine = Listener(layer, events.user_group(author.pk))
-    theirs = Listener(layer, events.user_group(other.pk))
+    mine = Listener(layer, events.user_push_group(author.pk))
+    theirs = Listener(layer, events.user_push_group(other.pk))
     members = Listener(layer, events.audience_group(meeting.pk, events.MEMBERS))
     key = live.user_fragment_id("my-amendments", meeting.pk)
     with capture():
@@ -373,7 +373,7 @@ def test_a_merge_pushes_the_rebase_form_to_the_stale_amendment_author(
     author = people.members[0].user
     mine = amend(proposal, author, text="Ma version du deuxième.")
     rival = amend(proposal, people.members[1].user, text="Autre version.")
-    listener = Listener(layer, events.user_group(author.pk))
+    listener = Listener(layer, events.user_push_group(author.pk))
     with capture():
         actions.check_accept_amendment(rival, acting_user=people.chair.user)
     key = live.user_fragment_id("my-amendments", meeting.pk)
