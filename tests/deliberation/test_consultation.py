@@ -464,3 +464,13 @@ def test_the_demo_seeds_an_open_and_a_closed_consultation(demo_site, client):
     from deliberation.models import Proposal
 
     assert not Proposal.objects.filter(summary="").exists()
+
+    # A decision on a proposal shows the proposal's "En bref" before the question.
+    from cms.archive import decision_url
+    from deliberation.models import Decision
+
+    decision = next(d for d in Decision.objects.all() if d.text_voted.get("kind") == "proposal")
+    page = client.get(decision_url(decision)).content.decode()
+    summary = Proposal.objects.get(ballots=decision.ballot).summary
+    assert page.index("En bref") < page.index(decision.question)
+    assert summary.replace("'", "&#x27;") in page
