@@ -220,7 +220,7 @@ else:
 # --- Notifications -------------------------------------------------------------------------
 
 # Wagtail's own tasks stay immediate; notifications go to the database queue that
-# `manage.py db_worker --queue-name notifications` works through.
+# `manage.py db_worker --backend notifications --queue-name notifications` works through.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "notifications": {

@@ -20,10 +20,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.models import SEATED_ROLES, Council, Membership, Role, User
+from council.notifications.models import Event as Notice
+from council.notifications.service import notify
 from deliberation import chain, events, sanitize, selectors
 from deliberation.models import (
     AgendaItem,
@@ -92,6 +95,30 @@ def _meeting_event(meeting_id: int, event: events.Event) -> None:
 
 def _user_event(user_id: int, event: events.Event) -> None:
     events.send_event_on_commit(events.user_group(user_id), event)
+
+
+def _notify_meeting(meeting: Meeting, previous_state: str | None) -> None:
+    """Tell subscribers (council.notifications) a meeting was convened or its agenda changed."""
+    if meeting.state == Meeting.State.CONVENED:
+        convened = previous_state == Meeting.State.CONVENED
+        when = timezone.localtime(meeting.start).strftime("%d/%m/%Y %H:%M")
+        notify(
+            Notice.AGENDA_CHANGED if convened else Notice.MEETING_CONVENED,
+            meeting,
+            url=reverse("deliberation:live", kwargs={"meeting_id": meeting.pk}),
+            title=f"{meeting.title}, {when}",
+        )
+
+
+def _notify_decision(decision: Decision) -> None:
+    """Tell subscribers of the decision, and of the follow-up when residents spoke on it."""
+    url = reverse(
+        "cms:decision",
+        kwargs={"council": decision.council.slug, "year": decision.year, "number": decision.number},
+    )
+    notify(Notice.DECISION_RECORDED, decision, url=url)
+    if decision.agenda_item.contributions.exists():
+        notify(Notice.FOLLOWUP_CHANGED, decision, url=reverse("deliberation:followup"))
 
 
 def _clean_text(value: Any, *, field: str, label: str, maximum: int, required: bool = True) -> str:
@@ -168,7 +195,9 @@ def do_create_meeting(
 @transaction.atomic
 def do_save_meeting(meeting: Meeting, *, acting_user: User | None) -> Meeting:
     """Save a meeting and its agenda (as edited in the Wagtail admin); rooms redraw the agenda."""
+    was = Meeting.objects.filter(pk=meeting.pk).values_list("state", flat=True).first()
     meeting.save()
+    transaction.on_commit(lambda: _notify_meeting(meeting, was))
     _audit("meeting_saved", actor=acting_user, meeting=meeting)
     _meeting_event(meeting.pk, events.AgendaChanged(meeting_id=meeting.pk))
     return meeting
@@ -1689,6 +1718,7 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
             ),
         )
     decision_recorded.send(sender=Decision, decision=decision, acting_user=acting_user)
+    transaction.on_commit(lambda: _notify_decision(decision))
     return decision
 
 

@@ -1,4 +1,4 @@
-"""The one task: try a delivery. Runs in `manage.py db_worker --queue-name notifications`."""
+"""The one task: try a delivery. Runs in `manage.py db_worker --backend notifications`."""
 
 from __future__ import annotations
 
