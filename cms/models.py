@@ -227,7 +227,7 @@ class RecommendationPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["follow_up"] = selectors.follow_up_of(
-            self, list(self.follow_up_steps.all()), timezone.localdate()
+            self, list(self.follow_up_steps.all()), selectors.today()
         )
         if self.decision_id:
             from deliberation.models import Decision

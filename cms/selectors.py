@@ -211,6 +211,11 @@ class FollowUp:
         return None
 
 
+def today() -> datetime.date:
+    """The date overdue follow-ups are counted from (a seam for tests)."""
+    return timezone.localdate()
+
+
 def follow_up_days() -> int:
     return int(getattr(settings, "FOLLOW_UP_DAYS", 90))
 
@@ -235,12 +240,12 @@ def follow_up_of(page, steps: list[Any], today: datetime.date, url: str = "") ->
     return FollowUp(page, url, ordered, sent_on, answered_on, status, str(label), overdue, waiting)
 
 
-def follow_ups(request, today: datetime.date | None = None) -> dict[str, Any]:
+def follow_ups(request, on: datetime.date | None = None) -> dict[str, Any]:
     """Every published recommendation with its follow-up, counts by status, the average
     response time and the overdue ones: two queries whatever the number of recommendations."""
     from cms.models import FollowUpStep, RecommendationPage
 
-    today = today or timezone.localdate()
+    on = on or today()
     pages = list(
         RecommendationPage.objects.live()
         .public()
@@ -249,7 +254,7 @@ def follow_ups(request, today: datetime.date | None = None) -> dict[str, Any]:
         .order_by("-date", "-pk")
     )
     rows = [
-        follow_up_of(page, list(page.follow_up_steps.all()), today, page.get_url(request) or "")
+        follow_up_of(page, list(page.follow_up_steps.all()), on, page.get_url(request) or "")
         for page in pages
     ]
     counts = Counter(row.status for row in rows)
@@ -268,5 +273,5 @@ def follow_ups(request, today: datetime.date | None = None) -> dict[str, Any]:
         "average_response_days": round(sum(durations) / len(durations)) if durations else None,
         "overdue": [row for row in rows if row.overdue],
         "follow_up_days": follow_up_days(),
-        "today": today,
+        "today": on,
     }

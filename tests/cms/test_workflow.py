@@ -4,7 +4,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 
 from cms.models import RecommendationPage
 from council.models import Role
@@ -35,6 +40,7 @@ def _recommendation_form(**overrides):
             "summary": "Chaque service garde un guichet.",
             "intro": "",
             "body": streamfield([("paragraph", rich_text("<p>Un guichet par service.</p>"))]),
+            "follow_up_steps": inline_formset([]),
             **overrides,
         }
     )
