@@ -6,8 +6,17 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.helpers import axe_violations, sign_in
+from tests.browser.pageweight import measure_page
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def open_consultation_path(demo_site_live) -> str:
+    from deliberation.consultation_demo import OPEN_TITLE
+    from deliberation.models import Consultation
+
+    return f"/consultations/{Consultation.objects.get(title=OPEN_TITLE).pk}/"
 
 
 def _submit(form) -> None:
@@ -70,3 +79,12 @@ def test_consultation_pages_and_forms_have_no_axe_violations(demo_site_live, pag
     assert not failures, "\n".join(
         f"{name}:\n  " + "\n  ".join(violations) for name, violations in failures.items()
     )
+
+
+@pytest.mark.parametrize("js_enabled", [True], ids=["js"])
+def test_consultation_page_is_light(open_consultation_path, page):
+    weight = measure_page(page, open_consultation_path)
+    print(weight.summary())
+    assert weight.transferred_bytes_without_images <= 60_000, weight.summary()
+    assert weight.requests <= 10, weight.summary()
+    assert weight.grade == "A", weight.summary()
