@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from council.actions import sync_staff_groups
-from council.models import Council, Membership, User
+from council.models import Council, Delivery, LoginLetter, Membership, Subscription, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,3 +43,33 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         sync_staff_groups(obj.user)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Every notification and what became of it: failures stay here, with their last error."""
+
+    list_display = ("created_at", "event", "channel", "recipient", "status", "attempts")
+    list_filter = ("status", "channel", "event")
+    search_fields = ("recipient", "subject")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "channel", "digest", "confirmed_at", "unsubscribed_at")
+    list_filter = ("channel", "digest")
+    search_fields = ("email", "phone", "user__email", "user__username")
+    raw_id_fields = ("user",)
+
+
+@admin.register(LoginLetter)
+class LoginLetterAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at", "expires_at", "used_at", "created_by")
+    readonly_fields = ("user", "code_hash", "created_at", "expires_at", "used_at", "created_by")
+
+    def has_add_permission(self, request):
+        return False

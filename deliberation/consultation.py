@@ -26,16 +26,20 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from council.models import User
+from council.notifications.models import Event as Notice
+from council.notifications.service import notify
 from deliberation import sanitize
 from deliberation.actions import ActionError, _audit, _clean_text, clean_comment_body
 from deliberation.mediation import ChannelCount
 from deliberation.models import (
     AgendaItem,
+    AuditEntry,
     Comment,
     CommentFlag,
     Consultation,
@@ -161,6 +165,7 @@ def do_save_consultation(consultation: Consultation, *, acting_user: User) -> Co
     consultation.question = sanitize.clean(consultation.question, "text")
     consultation.introduction = sanitize.clean(consultation.introduction, "text")
     consultation.save()
+    transaction.on_commit(notify_consultations)
     _audit(
         "consultation_opened" if created else "consultation_changed",
         actor=acting_user,
@@ -171,6 +176,49 @@ def do_save_consultation(consultation: Consultation, *, acting_user: User) -> Co
         moderation=consultation.moderation,
     )
     return consultation
+
+
+# Subscribers hear of a consultation when it opens, and again this long before it closes.
+CLOSING_NOTICE = datetime.timedelta(hours=48)
+
+
+def notify_consultations(now: datetime.datetime | None = None) -> int:
+    """Tell subscribers (council.notifications) of consultations that opened or close soon,
+    once each: an audit entry marks what was told. Run on save and by the notification timer
+    (settings.NOTIFICATION_PERIODIC)."""
+    now = now or timezone.now()
+    told = set(
+        AuditEntry.objects.filter(action="consultation_notice").values_list(
+            "data__consultation", "data__kind"
+        )
+    )
+    sent = 0
+    for consultation in Consultation.objects.filter(start__lte=now, end__gt=now).select_related(
+        "agenda_item__meeting"
+    ):
+        due = [("opened", Notice.CONSULTATION_OPENED)]
+        if consultation.end - now <= CLOSING_NOTICE:
+            due.append(("closing", Notice.CONSULTATION_CLOSING))
+        for kind, event in due:
+            if (consultation.pk, kind) in told:
+                continue
+            _audit(
+                "consultation_notice",
+                actor=None,
+                meeting=consultation.agenda_item.meeting,
+                consultation=consultation.pk,
+                kind=kind,
+            )
+            until = date_format(timezone.localtime(consultation.end), "j F Y")
+            notify(
+                event,
+                consultation,
+                url=reverse("deliberation:consultation", args=[consultation.pk]),
+                title=_("%(title)s (jusqu’au %(date)s)")
+                % {"title": consultation.title, "date": until},
+            )
+            sent += 1
+    return sent
 
 
 def check_save_consultation(consultation: Consultation, *, acting_user: User) -> Consultation:

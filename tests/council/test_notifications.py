@@ -458,3 +458,55 @@ def test_meeting_convened_agenda_changed_and_decision(council, django_capture_on
     last = Delivery.objects.order_by("pk").last()
     assert last.event == Event.DECISION_RECORDED
     assert last.link.endswith(f"/{decision.year}/{decision.number}/")
+
+
+def test_consultation_opened_then_closing_soon_told_once(
+    council, django_capture_on_commit_callbacks
+):
+    from deliberation import actions
+    from deliberation import consultation as service
+    from deliberation.models import Consultation
+    from tests.deliberation.conftest import People
+
+    people = People(council, members=2, substitutes=0)
+    meeting = actions.do_create_meeting(
+        council,
+        title="Séance de mai",
+        start=timezone.now() + datetime.timedelta(days=20),
+        items=[("Guichets", "decision")],
+        acting_user=people.secretary.user,
+    )
+    Subscription.objects.create(
+        user=make_user(),
+        channel="email",
+        confirmed_at=timezone.now(),
+        events=[Event.CONSULTATION_OPENED, Event.CONSULTATION_CLOSING],
+    )
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation = service.check_save_consultation(
+            Consultation(
+                agenda_item=meeting.agenda_items.get(),
+                title="Votre avis sur les guichets",
+                question="Les guichets suffisent-ils ?",
+                start=now - datetime.timedelta(minutes=1),
+                end=now + datetime.timedelta(days=5),
+                moderation="after",
+            ),
+            acting_user=people.secretary.user,
+        )
+    [opened] = Delivery.objects.all()
+    assert opened.event == Event.CONSULTATION_OPENED
+    assert opened.link == reverse("deliberation:consultation", args=[consultation.pk])
+    assert "Votre avis sur les guichets" in opened.subject
+
+    # The timer runs often; each notice goes out once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert service.notify_consultations(now + datetime.timedelta(days=1)) == 0
+        assert service.notify_consultations(now + datetime.timedelta(days=4)) == 1
+        assert service.notify_consultations(now + datetime.timedelta(days=4, hours=1)) == 0
+        call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(Delivery.objects.order_by("pk").values_list("event", flat=True)) == [
+        Event.CONSULTATION_OPENED,
+        Event.CONSULTATION_CLOSING,
+    ]
