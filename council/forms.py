@@ -32,6 +32,15 @@ VOTING_CHOICES = [
 ]
 
 
+def limit_councils(form: forms.Form, councils) -> None:
+    """Offer only the councils the acting user may act in; preselect when there is one."""
+    field = form.fields["council"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = councils
+    if len(councils) == 1:
+        field.initial = councils[0].pk
+
+
 class InviteMemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail"),
@@ -73,11 +82,7 @@ class InviteMemberForm(forms.Form):
 
     def __init__(self, *args, councils, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["council"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = councils
-        if len(councils) == 1:
-            field.initial = councils[0].pk
+        limit_councils(self, councils)
         self.fields["start"].initial = timezone.localdate()
 
     def clean_email(self) -> str:

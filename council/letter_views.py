@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from council import login_letters
-from council.forms import no_control_characters
+from council.forms import limit_councils, no_control_characters
 from council.models import Council, LoginLetter, Role, User
+from council.selectors import councils_where
 
 # Per address and per username: a letter's code cannot be guessed by trying.
 RATE_LIMITS = {"letter_login": "20/15m/ip,5/15m/key"}
@@ -53,11 +54,7 @@ class LetterAccountForm(forms.Form):
 
     def __init__(self, *args, councils, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["council"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = councils
-        if len(councils) == 1:
-            field.initial = councils[0].pk
+        limit_councils(self, councils)
 
 
 class LetterLoginForm(forms.Form):
@@ -79,10 +76,7 @@ class LetterLoginForm(forms.Form):
 
 
 def _letter_councils(user):
-    allowed = [
-        c.pk for c in Council.objects.all() if user.has_perm("council.create_letter_account", c)
-    ]
-    return Council.objects.filter(pk__in=allowed)
+    return councils_where(user, "council.create_letter_account")
 
 
 @login_required
@@ -119,7 +113,7 @@ def create_letter_account(request: HttpRequest) -> HttpResponse:
 def login_letter(request: HttpRequest, user_id: int) -> HttpResponse:
     """The printable letter; the code appears only right after it was issued."""
     person = get_object_or_404(User, pk=user_id, email__isnull=True)
-    if not _may_issue(request.user, person):
+    if not login_letters.may_issue_letter(cast(User, request.user), person):
         raise PermissionDenied(_("Seul le secrétariat du conseil peut voir cette lettre."))
     code = request.session.pop(_CODE_SESSION % person.pk, None)
     letter = LoginLetter.objects.filter(user=person).first()
@@ -132,16 +126,6 @@ def login_letter(request: HttpRequest, user_id: int) -> HttpResponse:
             "letter": letter,
             "login_url": request.build_absolute_uri(reverse("letter_login")),
         },
-    )
-
-
-def _may_issue(acting_user, person: User) -> bool:
-    councils = {m.council_id for m in person.memberships.all()}
-    if not councils:
-        return acting_user.has_perm("council.create_letter_account")
-    return any(
-        acting_user.has_perm("council.create_letter_account", c)
-        for c in Council.objects.filter(pk__in=councils)
     )
 
 

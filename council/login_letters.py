@@ -113,14 +113,17 @@ def do_create_letter_account(
     return user, code
 
 
+def may_issue_letter(acting_user: User, person: User) -> bool:
+    """The secretariat of a council the person sits in; any secretariat for a resident."""
+    councils = Council.objects.filter(memberships__user=person).distinct()
+    if not councils:
+        return acting_user.has_perm("council.create_letter_account")
+    return any(acting_user.has_perm("council.create_letter_account", c) for c in councils)
+
+
 def check_issue_login_letter(user: User, *, acting_user: User) -> tuple[LoginLetter, str]:
     """A new letter for an account without e-mail (lost letter, forgotten password)."""
-    councils = {m.council_id for m in user.memberships.all()}
-    allowed = any(
-        acting_user.has_perm("council.create_letter_account", c)
-        for c in Council.objects.filter(pk__in=councils)
-    ) or (not councils and acting_user.has_perm("council.create_letter_account"))
-    if not allowed:
+    if not may_issue_letter(acting_user, user):
         raise PermissionDenied(_("Seul le secrétariat du conseil peut émettre cette lettre."))
     if user.email:
         raise ValidationError(

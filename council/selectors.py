@@ -43,3 +43,10 @@ def members_by_role(
     for membership in current_members(council, on):
         groups.setdefault(membership.role, []).append(membership)
     return [(role, groups[role]) for role in ROLE_ORDER if role in groups]
+
+
+def councils_where(user, permission: str) -> QuerySet[Council]:
+    """The councils in which `user` holds the named permission (asked per council: without
+    one, a permission means "in any council")."""
+    allowed = [c.pk for c in Council.objects.all() if user.has_perm(permission, c)]
+    return Council.objects.filter(pk__in=allowed)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from council.actions import check_invite_member, do_accept_invitation
 from council.forms import InviteMemberForm
 from council.invitations import invitation_token_generator
-from council.models import Council
 from council.rules import current_memberships
+from council.selectors import councils_where
 
 
 @login_required
@@ -27,9 +27,7 @@ def member_home(request):
 
 
 def _councils_for_inviter(user):
-    # Without a council, the named permission asks "in any council"; per council it decides.
-    allowed = [c.pk for c in Council.objects.all() if user.has_perm("council.invite_member", c)]
-    return Council.objects.filter(pk__in=allowed)
+    return councils_where(user, "council.invite_member")
 
 
 @login_required
