@@ -4,10 +4,20 @@ A client connects to watch one meeting as one audience, in its page's language; 
 decides whether that audience is allowed to this user and joins the matching group (plus
 the user's own group) for that language.
 Everything a client sends is ignored: writes go through the pages' forms.
+
+Fan-out: a meeting's audience group is joined once per server process, by a relay, not
+once per socket. A push then costs the channel layer one message per process (with Redis:
+one write, one read), and the relay hands its text to each local socket of that audience,
+as a bare broadcast server would. Joined per socket, a push to 500 watchers was 500
+messages serialised, stored in Redis and popped one round trip at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import weakref
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,9 +27,112 @@ from django.conf import settings
 
 from deliberation import events, live
 
+logger = logging.getLogger(__name__)
+
 # Application close codes (4000–4999): the client does not retry a refusal.
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+
+# Group memberships expire in the channel layer (a day by default): renew well before.
+RELAY_RENEW_SECONDS = 3600
+RELAY_RETRY_SECONDS = 1.0
+
+
+class _Relay:
+    """This process's one subscription to a group, shared by its local sockets."""
+
+    def __init__(self, layer: Any, group: str) -> None:
+        self.layer = layer
+        self.group = group
+        self.sockets: set[AsyncWebsocketConsumer] = set()
+        self.channel = ""
+        self.started: asyncio.Task[None] | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(self.group, self.channel)
+        self.tasks = [
+            asyncio.create_task(self._forward()),
+            asyncio.create_task(self._renew()),
+        ]
+
+    async def _forward(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The layer's server went away (Redis restarting): wait, join again. The
+                # pages resync on their own when their sockets drop; those that stayed up
+                # get the next push.
+                logger.warning("Relay of %s lost the channel layer", self.group, exc_info=True)
+                await asyncio.sleep(RELAY_RETRY_SECONDS)
+                # Retried on the next turn if the layer is still away.
+                with contextlib.suppress(Exception):
+                    await self.layer.group_add(self.group, self.channel)
+                continue
+            if message.get("type") != events.PUSH_TYPE:
+                continue
+            text = message["text"]
+            for socket in list(self.sockets):
+                try:
+                    await socket.send(text_data=text)
+                except Exception:
+                    logger.debug("A socket of %s closed during a push", self.group)
+
+    async def _renew(self) -> None:
+        while True:
+            await asyncio.sleep(RELAY_RENEW_SECONDS)
+            try:
+                await self.layer.group_add(self.group, self.channel)
+            except Exception:
+                logger.warning("Relay of %s could not renew its group", self.group)
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        try:
+            await self.layer.group_discard(self.group, self.channel)
+        except Exception:
+            logger.debug("Relay of %s could not leave its group", self.group)
+
+
+# One registry per event loop (a server has one; tests start one per test).
+_RELAYS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Relay]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def join_relay(consumer: AsyncWebsocketConsumer, group: str) -> None:
+    """Subscribe `consumer` to `group` through this process's relay; returns once joined."""
+    relays = _RELAYS.setdefault(asyncio.get_running_loop(), {})
+    relay = relays.get(group)
+    if relay is None or relay.layer is not consumer.channel_layer:
+        relay = relays[group] = _Relay(consumer.channel_layer, group)
+        relay.started = asyncio.ensure_future(relay.start())
+    relay.sockets.add(consumer)
+    assert relay.started is not None
+    try:
+        # Shielded: a socket closing during the handshake must not cancel the others' relay.
+        await asyncio.shield(relay.started)
+    except Exception:
+        relay.sockets.discard(consumer)
+        if relays.get(group) is relay:
+            del relays[group]
+        raise
+
+
+async def leave_relay(consumer: AsyncWebsocketConsumer, group: str) -> None:
+    relays = _RELAYS.get(asyncio.get_running_loop(), {})
+    relay = relays.get(group)
+    if relay is None or consumer not in relay.sockets:
+        return
+    relay.sockets.discard(consumer)
+    if not relay.sockets:
+        del relays[group]
+        await relay.stop()
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
@@ -39,7 +152,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         language = events.language_or_default((query.get("lang") or [""])[0])
         if language != settings.LANGUAGE_CODE:
             await database_sync_to_async(events.note_language)(meeting_id, language)
-        groups = [events.audience_group(meeting_id, audience, language)]
+        # The audience's pushes come through this process's relay; the user's own, few
+        # and personal, to this socket's channel.
+        self.relayed = events.audience_group(meeting_id, audience, language)
+        await join_relay(self, self.relayed)
+        groups = []
         if user is not None and user.is_authenticated:
             groups.append(events.user_push_group(user.pk, language))
         for group in groups:
@@ -47,6 +164,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         # The base class leaves these groups on disconnect.
         self.groups = groups
         await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        relayed = getattr(self, "relayed", "")
+        if relayed:
+            await leave_relay(self, relayed)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Push-only: nothing a client sends changes anything.

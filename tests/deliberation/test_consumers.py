@@ -133,3 +133,31 @@ async def test_what_a_client_sends_changes_nothing(meeting, people):
     assert await communicator.receive_nothing(timeout=0.2)
     assert not await sync_to_async(Attendance.objects.filter(meeting=meeting).exists)()
     await communicator.disconnect()
+
+
+async def test_sockets_of_one_audience_share_one_subscription_per_process(meeting, people):
+    layer = get_channel_layer()
+    group = events.audience_group(meeting.pk, "public")
+    sockets = []
+    for _ in range(3):
+        communicator, connected, _code = await connect(meeting.pk, "public")
+        assert connected
+        sockets.append(communicator)
+    # One member of the group for the whole process, whatever the number of sockets.
+    assert len(layer.groups.get(group, {})) == 1
+    await layer.group_send(
+        group, {"type": events.PUSH_TYPE, "event": "x", "text": json.dumps({"n": 1})}
+    )
+    for communicator in sockets:
+        assert json.loads(await communicator.receive_from()) == {"n": 1}
+    # A socket that leaves no longer receives; the others still do.
+    await sockets[0].disconnect()
+    await layer.group_send(
+        group, {"type": events.PUSH_TYPE, "event": "x", "text": json.dumps({"n": 2})}
+    )
+    for communicator in sockets[1:]:
+        assert json.loads(await communicator.receive_from()) == {"n": 2}
+    for communicator in sockets[1:]:
+        await communicator.disconnect()
+    # The last one out leaves the group.
+    assert len(layer.groups.get(group, {})) == 0
