@@ -487,6 +487,9 @@ class MinutesPage(RoutablePageMixin, BasePage):
     parent_page_types = ["cms.MeetingPage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    # Written from the meeting's record by cms.minutes (the meetings admin's "Rédiger le
+    # procès-verbal"), never as a blank page.
+    is_creatable = False
 
     class Meta:
         verbose_name = _("procès-verbal")

@@ -181,8 +181,10 @@ def minutes_context(page) -> dict[str, Any]:
         .select_related("decision__council")
         .first()
     )
+    parent = page.get_parent()
     return {
         "meeting": page.meeting,
+        "meeting_page": parent if parent.live else None,
         "decisions": decisions,
         "approval": approval,
         "approval_url": decision_url(approval.decision) if approval else None,

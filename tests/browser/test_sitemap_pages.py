@@ -2,6 +2,7 @@
 violations (WCAG 2.1 A/AA), at most 60 KB transferred and 10 requests, Ecoindex grade A.
 The table printed at the end is the figure for each page (counts, never timings)."""
 
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlparse
 
@@ -24,11 +25,27 @@ def sitemap_paths(page) -> list[str]:
     return [urlparse(loc.text or "").path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
 
 
+# Public pages that are views rather than Wagtail pages, so not in the sitemap.
+VIEW_PATHS = ["/decisions/", "/suivi-des-recommandations/"]
+DECISION_LINK = re.compile(r'href="(/decisions/[\w-]+/\d+/\d+/)"')
+
+
+def view_paths(page) -> list[str]:
+    """The archive, the follow-up page and one decision's permanent page."""
+    archive = page.request.get("/decisions/")
+    assert archive.status == 200
+    decision = DECISION_LINK.search(archive.text())
+    assert decision, "the archive links no decision"
+    return [*VIEW_PATHS, decision.group(1)]
+
+
 # Twenty pages, each loaded, weighed and audited by axe: longer than the suite's default.
 @pytest.mark.timeout(1200)
 def test_every_sitemap_page_is_accessible_and_light(demo_site_live, page, js_enabled):
     paths = sitemap_paths(page)
     assert len(paths) >= 15, paths
+    assert any("/proces-verbal/" in path for path in paths), paths
+    paths += view_paths(page)
     rows, problems = [], []
     for path in paths:
         weight = measure_page(page, path)
