@@ -303,7 +303,9 @@ def minutes_approved_by(decision: Decision):
         return None
     meeting = decision.meeting
     previous = (
-        Meeting.objects.filter(council_id=meeting.council_id, start__lt=meeting.start)
+        Meeting.objects.filter(
+            council_id=meeting.council_id, start__lt=meeting.start, state=Meeting.State.CLOSED
+        )
         .order_by("-start", "-pk")
         .first()
     )
