@@ -141,7 +141,7 @@ def attempt(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("subscription__user")
             .filter(pk=delivery_id)
             .first()
