@@ -290,3 +290,22 @@ def test_minutes_page_query_count_does_not_grow_with_decisions(demo):
         counts.append(len(queries))
     assert len(set(sizes)) > 1, sizes
     assert len(set(counts)) == 1, (sizes, counts)
+
+
+def test_admin_form_explains_why_minutes_cannot_be_written_yet(demo, settings):
+    settings.DEMO = True
+    from council.models import Role
+
+    meeting = Meeting.objects.get(title=UPCOMING_TITLE)
+    secretary = meeting.council.memberships.get(role=Role.SECRETARY).user
+    url = reverse("cms_generate_minutes", args=(meeting.pk,))
+    client = _client(secretary)
+    listing = client.get(reverse("wagtailsnippets_deliberation_meeting:list")).content.decode()
+    assert url not in listing
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "une fois la séance close" in page.content.decode()
+    refused = client.post(url)
+    assert refused.status_code == 400
+    assert "une fois la séance close" in refused.content.decode()
+    assert not MinutesPage.objects.filter(meeting=meeting).exists()
