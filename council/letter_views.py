@@ -84,7 +84,7 @@ def create_letter_account(request: HttpRequest) -> HttpResponse:
     councils = _letter_councils(request.user)
     if not councils:
         raise PermissionDenied(_("Seul le secrétariat d’un conseil peut créer ces comptes."))
-    form = LetterAccountForm(request.POST or None, councils=councils)
+    form = LetterAccountForm(request.POST if request.method == "POST" else None, councils=councils)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,7 +150,7 @@ def letter_login(request: HttpRequest) -> HttpResponse:
     redeem_id = request.session.get(_REDEEM_SESSION)
     if redeem_id is not None and request.method == "POST" and "new_password1" in request.POST:
         return _choose_password(request, redeem_id)
-    form = LetterLoginForm(request.POST or None)
+    form = LetterLoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["username"].strip().lower()

@@ -140,6 +140,11 @@ def check_save_my_subscriptions(
     by_sms: bool,
     phone: Any,
 ) -> list[Subscription]:
+    if events and not (by_email or by_sms):
+        raise ValidationError(
+            _("Choisissez comment recevoir ces nouvelles : par e-mail ou par SMS."),
+            code="no_channel",
+        )
     chosen = clean_events(events) if (by_email or by_sms) else []
     if by_email and not user.email:
         raise ValidationError(

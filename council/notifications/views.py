@@ -90,7 +90,9 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
         "by_sms": ChannelName.SMS in current,
         "phone": current[ChannelName.SMS].phone if ChannelName.SMS in current else "",
     }
-    form = MySubscriptionsForm(request.POST or None, initial=initial, sms=sms)
+    form = MySubscriptionsForm(
+        request.POST if request.method == "POST" else None, initial=initial, sms=sms
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -125,7 +127,7 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
 
 def subscribe(request: HttpRequest) -> HttpResponse:
     """Public: an address and a choice of events; nothing is sent until the link is followed."""
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not ratelimit.consume(request, app="council", action="subscribe", config=RATE_LIMITS):

@@ -406,7 +406,11 @@ def test_my_notifications_page(client, gateway):
     assert by_channel["email"].events == [Event.MEETING_CONVENED, Event.DECISION_RECORDED]
     assert "checked" in client.get(url).content.decode()
 
-    assert client.post(url, {"events": [Event.MEETING_CONVENED]}).status_code == 302
+    no_channel = client.post(url, {"events": [Event.MEETING_CONVENED]})
+    assert no_channel.status_code == 400 and "par e-mail ou par SMS" in no_channel.content.decode()
+    assert Subscription.objects.active().filter(user=user).count() == 2
+    # Nothing ticked at all: no more notifications.
+    assert client.post(url, {}).status_code == 302
     assert not Subscription.objects.active().filter(user=user).exists()
 
 
