@@ -15,6 +15,7 @@ bottom, with a query count that does not grow with the number of comments.
 from __future__ import annotations
 
 import datetime
+import html
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -161,9 +162,9 @@ def do_save_consultation(consultation: Consultation, *, acting_user: User) -> Co
     if created:
         consultation.created_by = acting_user
     # Plain text: what the page shows is exactly what was typed, no markup.
-    consultation.title = sanitize.clean(consultation.title, "text")
-    consultation.question = sanitize.clean(consultation.question, "text")
-    consultation.introduction = sanitize.clean(consultation.introduction, "text")
+    consultation.title = plain(consultation.title)
+    consultation.question = plain(consultation.question)
+    consultation.introduction = plain(consultation.introduction)
     consultation.save()
     transaction.on_commit(notify_consultations)
     _audit(
@@ -310,9 +311,17 @@ def check_add_consultation_comment(
 # --- Flags ----------------------------------------------------------------------------------
 
 
+def plain(text: str) -> str:
+    """Plain text through nh3 (tags dropped), stored as characters, not entities: templates
+    escape it when they show it, so "a < b & c" reads as typed."""
+    return html.unescape(sanitize.clean(text, "text")).strip()
+
+
 def _clean_reason(value: Any, field: str = "reason") -> str:
-    text = _clean_text(value, field=field, label=_("Motif"), maximum=REASON_MAX)
-    return sanitize.clean(text, "text")
+    text = plain(_clean_text(value, field=field, label=_("Motif"), maximum=REASON_MAX))
+    if not text:
+        raise ActionError(_("Motif : ce champ est obligatoire."), field)
+    return text
 
 
 @transaction.atomic
@@ -481,17 +490,20 @@ class ConsultationList:
     open: list[Consultation]
     upcoming: list[Consultation]
     closed: list[Consultation]
+    updated: datetime.datetime | None = None
 
 
 def consultation_list() -> ConsultationList:
     """Every public consultation, split by state; one query."""
     now = timezone.now()
     grouped: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": []}
+    updated = None
     for consultation in public_consultations():
         consultation.state = state_of(consultation, now)  # type: ignore[attr-defined]
         grouped[consultation.state].append(consultation)  # type: ignore[attr-defined]
+        updated = max(updated or consultation.updated, consultation.updated)
     grouped["upcoming"].sort(key=lambda c: c.start)
-    return ConsultationList(**grouped)
+    return ConsultationList(**grouped, updated=updated)
 
 
 def get_public_consultation(consultation_id: int) -> Consultation | None:

@@ -3,9 +3,12 @@ rate limits, counts by channel, the public pages and their query counts."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -373,6 +376,7 @@ def test_public_pages_show_en_bref_first_and_the_update_date(consultation, clien
     assert "Dernière mise à jour" in page
     listing = client.get("/consultations/").content.decode()
     assert consultation.title in listing and "Ouvertes" in listing
+    assert "Dernière mise à jour" in listing
     assert client.get("/consultations/999999/").status_code == 404
     assert client.get(url(consultation) + "?repondre=abc&signaler=%00").status_code == 200
 
@@ -474,3 +478,79 @@ def test_the_demo_seeds_an_open_and_a_closed_consultation(demo_site, client):
     summary = Proposal.objects.get(ballots=decision.ballot).summary
     assert page.index("En bref") < page.index(decision.question)
     assert summary.replace("'", "&#x27;") in page
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">lien</a>',
+    '<a href="data:text/html,<script>alert(1)</script>">lien</a>',
+    "<svg><script>alert(1)</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<p style="background:url(http://evil.example/x)">style</p>',
+    '<img src="http://evil.example/pixel.png">',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "{{ 7*7 }} {% now 'Y' %}",
+]
+
+
+class _Audit(HTMLParser):
+    """What in the page could run code or load from elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "svg", "math", "img", "style"):
+            self.bad.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on") or name in ("style", "srcdoc"):
+                self.bad.append(f"<{tag} {name}>")
+            if name in ("href", "src", "action") and value.startswith(
+                ("javascript:", "data:", "vbscript:", "http://evil")
+            ):
+                self.bad.append(f"<{tag} {name}={value}>")
+
+
+def test_hostile_text_in_comments_and_reasons_is_inert(
+    consultation, resident, people, client, settings
+):
+    for payload in HOSTILE:
+        author = make_user()
+        try:
+            top = service.check_add_consultation_comment(consultation, payload, acting_user=author)
+        except ActionError:
+            continue  # refused (nothing left once cleaned): fine
+        with contextlib.suppress(ActionError):
+            reply = service.check_add_consultation_comment(
+                consultation, payload, parent_id=top.pk, acting_user=resident
+            )
+            service.check_hide_comment(reply, payload[:255], acting_user=people.secretary.user)
+        with contextlib.suppress(ActionError):
+            service.check_flag_comment(top, payload[:255], acting_user=people.members[0].user)
+        cache.clear()  # the per-account limit is not under test here
+    client.force_login(people.members[0].user)
+    html = client.get(url(consultation)).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    audit = _Audit()
+    audit.feed(main)
+    assert audit.bad == []
+    assert "{{ 7*7 }}" in main  # the text is there, shown literally
+    # Reasons are plain text: markup dropped, the characters typed shown as typed.
+    assert "Commentaire masqué par la modération : &lt;script&gt;alert(1)" in main
+    assert "Commentaire masqué par la modération : lien<" in main
+
+
+def test_plain_text_fields_keep_their_characters(consultation, resident, people, client):
+    comment = service.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
+    service.check_hide_comment(
+        comment, "Injures & menaces <b>graves</b> (a < b)", acting_user=people.secretary.user
+    )
+    comment.refresh_from_db()
+    assert comment.hidden_reason == "Injures & menaces graves (a < b)"
+    page = client.get(url(consultation)).content.decode()
+    assert "Injures &amp; menaces graves (a &lt; b)" in page
