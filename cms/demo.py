@@ -242,6 +242,7 @@ def seed_site() -> HomePage:
 @transaction.atomic
 def seed_demo() -> None:
     from cms.demo_pages import seed_publications
+    from council.notifications.demo import seed_subscriptions
     from deliberation.consultation_demo import seed_consultations
     from deliberation.demo import seed_deliberation
     from deliberation.mediation_demo import seed_mediation
@@ -252,3 +253,4 @@ def seed_demo() -> None:
     seed_mediation(council)
     seed_consultations(council)
     seed_publications(home, council)
+    seed_subscriptions()

@@ -514,3 +514,12 @@ def test_consultation_opened_then_closing_soon_told_once(
         Event.CONSULTATION_OPENED,
         Event.CONSULTATION_CLOSING,
     ]
+
+
+def test_demo_seeds_a_few_subscriptions_and_no_delivery(demo_site):
+    from council.notifications.demo import seed_subscriptions
+
+    seed_subscriptions()  # twice: nothing doubles
+    assert Subscription.objects.active().count() == 3
+    assert Subscription.objects.get(user__email="habitante@example.org").digest
+    assert not Delivery.objects.exists()

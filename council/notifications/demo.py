@@ -1,0 +1,31 @@
+"""Demo subscriptions: two residents' accounts (one with the daily digest) and an address
+without an account, already confirmed. Seeded last, so that seeding sends nothing."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from council.models import User
+from council.notifications.models import ChannelName, Event, Subscription
+
+
+def seed_subscriptions() -> None:
+    now = timezone.now()
+    everything = list(Event.values)
+    for email, digest in [("habitant@example.org", False), ("habitante@example.org", True)]:
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            Subscription.objects.get_or_create(
+                user=user,
+                channel=ChannelName.EMAIL,
+                defaults={"events": everything, "digest": digest, "confirmed_at": now},
+            )
+    Subscription.objects.get_or_create(
+        user=None,
+        email="voisine@example.org",
+        defaults={
+            "channel": ChannelName.EMAIL,
+            "events": [Event.MEETING_CONVENED, Event.DECISION_RECORDED],
+            "confirmed_at": now,
+        },
+    )
