@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from council.models import Membership, User
+from council.models import LoginLetter, Membership, Subscription, User
 
 EXPORT_VERSION = 1
 
@@ -130,6 +130,9 @@ def do_delete_account(user: User, *, acting_user: User) -> User:
 
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    # Where to reach the person, and the codes of unused login letters, go with the account.
+    Subscription.objects.filter(user=user).delete()
+    LoginLetter.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()
     user.first_name = _("Compte")

@@ -92,7 +92,8 @@ def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = 
     link = _link_of(obj, url)
     created: list[Delivery] = []
     with transaction.atomic():
-        for subscription in Subscription.objects.active().select_related("user"):
+        subscriptions = Subscription.objects.active().exclude(user__is_active=False)
+        for subscription in subscriptions.select_related("user"):
             if event not in subscription.events or not subscription.recipient:
                 continue
             held = subscription.digest and subscription.channel == ChannelName.EMAIL

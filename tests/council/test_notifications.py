@@ -523,3 +523,16 @@ def test_demo_seeds_a_few_subscriptions_and_no_delivery(demo_site):
     assert Subscription.objects.active().count() == 3
     assert Subscription.objects.get(user__email="habitante@example.org").digest
     assert not Delivery.objects.exists()
+
+
+def test_deleting_an_account_removes_its_subscriptions(gateway, django_capture_on_commit_callbacks):
+    from council.data_rights import do_delete_account
+
+    gateway([])
+    subscription = _sms_subscriber()
+    user = subscription.user
+    _notify(django_capture_on_commit_callbacks)
+    do_delete_account(user, acting_user=user)
+    assert not Subscription.objects.filter(user=user).exists()
+    assert not Delivery.objects.filter(recipient="+32470123456").exists()
+    assert _notify(django_capture_on_commit_callbacks) == 0
