@@ -90,7 +90,7 @@ def test_every_post_without_a_token_is_refused(caplog):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
     routes = post_routes()
-    assert len(routes) > 250, "the URL enumeration lost most routes"
+    assert len(routes) > 300, "the URL enumeration lost most routes"
     unguarded = []
     for route, path, exempt in routes:
         if exempt:
@@ -423,9 +423,8 @@ def test_production_headers_on_every_kind_of_response(production, demo_site):
     problems += _check_production_headers("POST /suivi/", response)
     statuses.add(response.status_code)
     assert problems == []
-    # The list really spans successes, redirects, client errors and refusals.
-    assert {200, 302, 404, 403} <= statuses | {403}
-    assert any(400 <= s < 500 for s in statuses) and 200 in statuses and 302 in statuses
+    # The list really spans successes, redirects, missing pages and refusals.
+    assert {200, 302, 403, 404} <= statuses, statuses
 
 
 @pytest.mark.django_db
