@@ -197,7 +197,7 @@ def do_save_meeting(meeting: Meeting, *, acting_user: User | None) -> Meeting:
     """Save a meeting and its agenda (as edited in the Wagtail admin); rooms redraw the agenda."""
     was = Meeting.objects.filter(pk=meeting.pk).values_list("state", flat=True).first()
     meeting.save()
-    transaction.on_commit(lambda: _notify_meeting(meeting, was))
+    transaction.on_commit(lambda: _notify_meeting(meeting, was), robust=True)
     _audit("meeting_saved", actor=acting_user, meeting=meeting)
     _meeting_event(meeting.pk, events.AgendaChanged(meeting_id=meeting.pk))
     return meeting
@@ -1718,7 +1718,7 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
             ),
         )
     decision_recorded.send(sender=Decision, decision=decision, acting_user=acting_user)
-    transaction.on_commit(lambda: _notify_decision(decision))
+    transaction.on_commit(lambda: _notify_decision(decision), robust=True)
     return decision
 
 

@@ -166,7 +166,7 @@ def do_save_consultation(consultation: Consultation, *, acting_user: User) -> Co
     consultation.question = plain(consultation.question)
     consultation.introduction = plain(consultation.introduction)
     consultation.save()
-    transaction.on_commit(notify_consultations)
+    transaction.on_commit(notify_consultations, robust=True)
     _audit(
         "consultation_opened" if created else "consultation_changed",
         actor=acting_user,

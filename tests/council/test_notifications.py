@@ -536,3 +536,31 @@ def test_deleting_an_account_removes_its_subscriptions(gateway, django_capture_o
     assert not Subscription.objects.filter(user=user).exists()
     assert not Delivery.objects.filter(recipient="+32470123456").exists()
     assert _notify(django_capture_on_commit_callbacks) == 0
+
+
+def test_a_notification_failure_never_undoes_or_breaks_the_action(
+    council, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from deliberation import actions
+    from deliberation.models import Decision
+    from tests.deliberation.conftest import People, Session
+
+    people = People(council)
+    meeting = actions.do_create_meeting(
+        council,
+        title="Séance de juin",
+        start=timezone.now() + datetime.timedelta(hours=1),
+        items=[("Procès-verbal", "minutes_approval"), ("Guichets", "decision")],
+        acting_user=people.secretary.user,
+    )
+    session = Session(people, meeting)
+    ballot = session.open_ballot()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("notifications down")
+
+    monkeypatch.setattr(actions, "notify", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = actions.check_close_ballot(ballot.pk, acting_user=session.chair)
+    assert Decision.objects.filter(pk=decision.pk).exists()
+    assert "notifications down" in caplog.text
