@@ -81,12 +81,14 @@ def _day(value: datetime.datetime) -> str:
     return date_format(timezone.localtime(value), "j F Y à H:i")
 
 
-def has_verified_email(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and EmailAddress.objects.filter(user=user, verified=True).exists()
-    )
+def has_verified_account(user: Any) -> bool:
+    """A confirmed e-mail address, or, for an account without one, a login letter redeemed:
+    the secretariat sent it by post, which vouches for the person as well as a confirmation link."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.email is None:
+        return user.has_usable_password() and user.login_letters.exists()
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 # --- Rate limits (the cache: Redis in production, like allauth's) ----------------------------
@@ -256,7 +258,7 @@ def check_add_consultation_comment(
 ) -> Comment:
     if not getattr(acting_user, "is_authenticated", False) or not acting_user.is_active:
         raise ActionError(_("Connectez-vous pour commenter."))
-    if not has_verified_email(acting_user):
+    if not has_verified_account(acting_user):
         raise ActionError(
             _(
                 "Pour commenter, confirmez d'abord votre adresse e-mail : suivez le lien du "

@@ -88,7 +88,7 @@ def _render(
         {
             "data": page,
             "consultation": consultation,
-            "can_comment": service.has_verified_email(user),
+            "can_comment": service.has_verified_account(user),
             "comment_form": comment_form
             or ConsultationCommentForm(initial={"parent": reply_to} if reply_to else None),
             "reply_to": reply_to,

@@ -190,6 +190,31 @@ def test_an_unverified_or_anonymous_resident_cannot_comment(consultation, client
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_an_account_without_email_comments_once_its_login_letter_is_redeemed(consultation, people):
+    from council.login_letters import (
+        check_create_letter_account,
+        check_letter_code,
+        do_redeem_login_letter,
+    )
+
+    person, code = check_create_letter_account(
+        username="mdupont",
+        first_name="Marie",
+        last_name="Dupont",
+        council=consultation.agenda_item.meeting.council,
+        role="",
+        acting_user=people.secretary.user,
+    )
+    with pytest.raises(ActionError):
+        service.check_add_consultation_comment(consultation, "Avis", acting_user=person)
+    letter = check_letter_code("mdupont", code)
+    person = do_redeem_login_letter(letter.pk, "un-mot-de-passe-solide-2026")
+    comment = service.check_add_consultation_comment(
+        consultation, "Mon avis, reçu par courrier.", acting_user=person
+    )
+    assert comment.author == person
+
+
 def test_a_closed_consultation_refuses_comments_but_stays_readable(item, people, resident, client):
     now = timezone.now()
     consultation = open_consultation(item, people)
