@@ -7,9 +7,12 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site public")
 
     def ready(self):
-        from cms import minutes
+        from cms import minutes, search_index
         from deliberation.actions import decision_recorded
 
         decision_recorded.connect(
             minutes.approve_minutes_for_decision, dispatch_uid="cms.minutes.approval"
+        )
+        decision_recorded.connect(
+            search_index.index_recorded_decision, dispatch_uid="cms.search_index.decision"
         )

@@ -101,11 +101,11 @@ class ArchiveFilters(forms.Form):
 
 def _search(decisions: QuerySet[Decision], text: str) -> QuerySet[Decision]:
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        vector = SearchVector("question", "agenda_item__title", "meeting__title", config="french")
+        # The stored, GIN-indexed vector (cms.search_index): question, item and meeting titles.
         query = SearchQuery(text, config="french", search_type="websearch")
-        return decisions.annotate(search=vector).filter(search=query)
+        return decisions.filter(search_entry__document=query)
     for word in text.split():
         decisions = decisions.filter(
             Q(question__icontains=word)

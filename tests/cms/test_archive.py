@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cms import search_index
 from council.models import Role
 from deliberation import chain
 from deliberation.models import AgendaItem, Ballot, Decision, Meeting
@@ -68,6 +69,8 @@ def make_decision(meeting, question, *, outcome="adopted", public=True, **fields
     )
     chain.link(decision, Decision)
     decision.save(force_insert=True)
+    # What decision_recorded's receiver does after do_close_ballot (PostgreSQL only).
+    search_index.index_decisions([decision.pk])
     return decision
 
 

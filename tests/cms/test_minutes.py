@@ -118,6 +118,23 @@ def test_approval_ballot_marks_the_previous_minutes_approved(held):
     assert approval.reference in html
 
 
+def test_recorded_decisions_enter_the_archive_search_index(held):
+    from django.db import connection
+
+    from cms.models import DecisionSearch
+
+    meeting = held[0]
+    decisions = Decision.objects.filter(meeting=meeting)
+    indexed = DecisionSearch.objects.filter(decision__in=decisions).count()
+    if connection.vendor == "postgresql":
+        assert indexed == decisions.count() == 3
+        found = Client().get("/decisions/", {"q": "guichets téléphoniques"}).content.decode()
+        assert "décision trouvée" in found or "décisions trouvées" in found
+        assert meeting.title in found
+    else:
+        assert indexed == 0  # SQLite searches words; the index is PostgreSQL's
+
+
 def test_rejected_approval_ballot_approves_nothing(demo):
     from council.models import Role
 
