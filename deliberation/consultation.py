@@ -15,7 +15,6 @@ bottom, with a query count that does not grow with the number of comments.
 from __future__ import annotations
 
 import datetime
-import html
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -164,9 +163,9 @@ def do_save_consultation(consultation: Consultation, *, acting_user: User) -> Co
     if created:
         consultation.created_by = acting_user
     # Plain text: what the page shows is exactly what was typed, no markup.
-    consultation.title = plain(consultation.title)
-    consultation.question = plain(consultation.question)
-    consultation.introduction = plain(consultation.introduction)
+    consultation.title = sanitize.plain_text(consultation.title)
+    consultation.question = sanitize.plain_text(consultation.question)
+    consultation.introduction = sanitize.plain_text(consultation.introduction)
     consultation.save()
     transaction.on_commit(notify_consultations, robust=True)
     _audit(
@@ -313,14 +312,10 @@ def check_add_consultation_comment(
 # --- Flags ----------------------------------------------------------------------------------
 
 
-def plain(text: str) -> str:
-    """Plain text through nh3 (tags dropped), stored as characters, not entities: templates
-    escape it when they show it, so "a < b & c" reads as typed."""
-    return html.unescape(sanitize.clean(text, "text")).strip()
-
-
 def _clean_reason(value: Any, field: str = "reason") -> str:
-    text = plain(_clean_text(value, field=field, label=_("Motif"), maximum=REASON_MAX))
+    text = sanitize.plain_text(
+        _clean_text(value, field=field, label=_("Motif"), maximum=REASON_MAX)
+    )
     if not text:
         raise ActionError(_("Motif : ce champ est obligatoire."), field)
     return text

@@ -242,7 +242,7 @@ def check_record_contribution(
     )
     return do_record_contribution(
         target,
-        resident_name=sanitize.clean(name, "text"),
+        resident_name=sanitize.plain_text(name),
         contact_phone=clean_phone(contact_phone),
         contact_email=_clean_email(contact_email),
         channel=channel,

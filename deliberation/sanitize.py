@@ -7,6 +7,7 @@ http(s)/mailto schemes.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import nh3
@@ -51,3 +52,9 @@ def plain_text_to_html(text: str) -> str:
     """Text typed in a plain <textarea>: paragraphs and line breaks kept, markup escaped."""
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
     return "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p)
+
+
+def plain_text(text: str) -> str:
+    """Plain text through nh3 (tags dropped), stored as characters, not entities: templates
+    escape it when they show it, so "a < b & c" reads as typed."""
+    return html.unescape(clean(text, "text")).strip()

@@ -120,6 +120,11 @@ def test_malformed_phone_numbers_are_refused_in_french(typed):
 # --- The action ----------------------------------------------------------------------------
 
 
+def test_a_name_is_kept_as_typed_with_markup_dropped(item, mediator):
+    contribution = record(item, mediator, resident_name="Dupont & <b>Fils</b> <script>x</script>")
+    assert contribution.resident_name == "Dupont & Fils"
+
+
 def test_a_mediator_records_a_phone_contribution(item, mediator):
     contribution = record(item, mediator, text="Gardez le guichet <script>alert(1)</script>\nMerci")
     contribution.refresh_from_db()
