@@ -155,7 +155,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s timeout by default, exactly the time
+                # channels-redis blocks waiting for a message (BZPOPMIN, 5 s): an idle
+                # socket's wait then ends in a read timeout that kills its consumer. Longer.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "conseil"),
                 # A watcher that falls behind loses messages silently past capacity:
                 # leave room for a busy session.

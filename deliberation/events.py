@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from asgiref.sync import async_to_sync
@@ -126,13 +127,17 @@ def event_types() -> dict[str, type[Event]]:
 
 def build_pushes(group: str, event: Event) -> list[tuple[str, dict[str, Any]]]:
     """The (channel group, message) pairs that announce `event` to `group`'s watchers."""
+    return list(iter_pushes(group, event))
+
+
+def iter_pushes(group: str, event: Event) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`build_pushes`, one push at a time: each leaves while the next is being rendered."""
     # Imported here: live imports selectors and models, which the actions importing this
     # module must not pull in a cycle.
     from deliberation import live
 
     kind, object_id = parse_group(group)
     data = event.public_fields()
-    pushes: list[tuple[str, dict[str, Any]]] = []
 
     def message(fragments: dict[str, str], announcement: str = "") -> dict[str, Any]:
         payload: dict[str, Any] = {"event": event.type, "data": data, "fragments": fragments}
@@ -148,24 +153,21 @@ def build_pushes(group: str, event: Event) -> list[tuple[str, dict[str, Any]]]:
     if kind == "user":
         meeting_id = getattr(event, "meeting_id", None)
         if meeting_id is None:
-            return []
+            return
         for language in watched_languages(meeting_id):
             fragments = live.render_user_fragments(object_id, event, language)
             if fragments:
-                pushes.append((user_push_group(object_id, language), message(fragments)))
-        return pushes
+                yield user_push_group(object_id, language), message(fragments)
+        return
     # Rendered once per audience and language read, whatever the number of watchers.
     for language in watched_languages(object_id):
-        rendered = live.render_meeting_fragments(object_id, event, language)
-        for audience, (fragments, announcement) in rendered.items():
-            pushes.append(
-                (audience_group(object_id, audience, language), message(fragments, announcement))
-            )
+        rendered = live.iter_meeting_fragments(object_id, event, language)
+        for audience, fragments, announcement in rendered:
+            yield audience_group(object_id, audience, language), message(fragments, announcement)
         # Per-user fragments that a meeting-wide change alters (a ballot opening gives each
         # voter a ballot paper) go to each concerned user's own group.
         for user_id, fragments in live.render_users_affected(object_id, event, language).items():
-            pushes.append((user_push_group(user_id, language), message(fragments)))
-    return pushes
+            yield user_push_group(user_id, language), message(fragments)
 
 
 def deliver(group: str, event: Event) -> None:
@@ -173,7 +175,7 @@ def deliver(group: str, event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    for channel_group, message in build_pushes(group, event):
+    for channel_group, message in iter_pushes(group, event):
         async_to_sync(layer.group_send)(channel_group, message)
 
 

@@ -9,7 +9,7 @@ always show the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -494,23 +494,53 @@ def _in_language(language: str | None, function: Callable[[], Any]) -> Any:
         return function()
 
 
+def iter_meeting_fragments(
+    meeting_id: int, event: events.Event, language: str | None = None
+) -> Iterator[tuple[str, dict[str, str], str]]:
+    """(audience, {fragment id: html}, announcement) for a meeting-wide event, in `language`,
+    one audience at a time, so that each can be sent while the next is rendered."""
+    keys, _users = fragments_for(event.type)
+    meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+    if meeting is None:
+        return
+    first: RoomState | None = None
+    for audience in events.AUDIENCES:
+        room = RoomState(meeting, audience)
+        if first is not None:
+            # One reading of the room serves every audience, as far as each may see it.
+            room.__dict__.update(_readable_by(room, first))
+
+        def render(room: RoomState = room) -> tuple[dict[str, str], str]:
+            return render_room(room, keys), announcement(event, room)
+
+        fragments, sentence = _in_language(language, render)
+        first = first or room
+        yield audience, fragments, sentence
+
+
 def render_meeting_fragments(
     meeting_id: int, event: events.Event, language: str | None = None
 ) -> dict[str, tuple[dict[str, str], str]]:
     """{audience: ({fragment id: html}, announcement)} for a meeting-wide event, in `language`."""
-    keys, _users = fragments_for(event.type)
+    return {
+        audience: (fragments, sentence)
+        for audience, fragments, sentence in iter_meeting_fragments(meeting_id, event, language)
+    }
 
-    def render() -> dict[str, tuple[dict[str, str], str]]:
-        out = {}
-        for audience in events.AUDIENCES:
-            room = room_state(meeting_id, audience)
-            if room is None:
-                return {}
-            out[audience] = (render_room(room, keys), announcement(event, room))
-        return out
 
-    result: dict[str, tuple[dict[str, str], str]] = _in_language(language, render)
-    return result
+# What one reading of the room serves to every audience, and what only to those who see
+# the current item (a closed-session item is hidden from the public).
+_MEETING_READS = {"items", "current_item", "presence"}
+_ITEM_READS = {"item", "ballots", "open_ballot", "proposals"}
+
+
+def _readable_by(room: RoomState, source: RoomState) -> dict[str, Any]:
+    wanted = set(_MEETING_READS)
+    item = source.__dict__.get("item")
+    # The source saw the item: whoever else may see it sees the same.
+    if item is not None and (room.is_inside or item.is_public):
+        wanted |= _ITEM_READS
+    return {key: value for key, value in source.__dict__.items() if key in wanted}
 
 
 _SHARED_READS = {

@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
 LOCAL_ORIGIN = Origin("http://127.0.0.1")
+CONNECT_ATTEMPTS = 3
 
 
 @dataclass
@@ -23,6 +25,7 @@ class Result:
     p50_ms: float
     p95_ms: float
     max_ms: float
+    lost: dict[str, int] = field(default_factory=dict)  # why watchers missed it, by reason
 
     @property
     def delivered_pct(self) -> float:
@@ -54,6 +57,7 @@ async def measure(
     started = 0.0
     latencies: list[float] = []
     sockets: list[ClientConnection] = []
+    lost: Counter[str] = Counter()
 
     async def watcher(ws) -> None:
         nonlocal ready
@@ -67,17 +71,29 @@ async def measure(
                     if matches(message if isinstance(message, str) else message.decode()):
                         latencies.append((time.perf_counter() - started) * 1000)
                         return
-        except Exception:
-            return  # a lost watcher counts as not delivered
+            lost[f"closed {ws.close_code}"] += 1
+        except Exception as error:
+            lost[type(error).__name__] += 1  # a lost watcher counts as not delivered
 
     # Connect in batches: a thousand simultaneous handshakes would measure the accept queue.
-    for offset in range(0, watchers, connect_batch):
-        batch = range(offset, min(offset + connect_batch, watchers))
-        results = await asyncio.gather(
-            *(connect(url, origin=origin, max_queue=None, open_timeout=30) for _ in batch),
-            return_exceptions=True,
-        )
-        sockets.extend(ws for ws in results if not isinstance(ws, BaseException))
+    # A handshake that fails is retried: every watcher is connected (and, the server
+    # accepting only once it has joined the groups, subscribed) before the trigger; one that
+    # still cannot connect counts as not delivered.
+    missing = watchers
+    for _attempt in range(CONNECT_ATTEMPTS):
+        if missing == 0:
+            break
+        for offset in range(0, missing, connect_batch):
+            size = min(connect_batch, missing - offset)
+            results = await asyncio.gather(
+                *(
+                    connect(url, origin=origin, max_queue=None, open_timeout=30)
+                    for _ in range(size)
+                ),
+                return_exceptions=True,
+            )
+            sockets.extend(ws for ws in results if not isinstance(ws, BaseException))
+        missing = watchers - len(sockets)
     tasks = [asyncio.create_task(watcher(ws)) for ws in sockets]
     if sockets:
         await asyncio.wait_for(all_ready.wait(), timeout=30)
@@ -94,4 +110,5 @@ async def measure(
         p50_ms=percentile(latencies, 50),
         p95_ms=percentile(latencies, 95),
         max_ms=max(latencies, default=float("nan")),
+        lost=dict(lost),
     )

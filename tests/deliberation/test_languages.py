@@ -124,13 +124,13 @@ def test_each_language_read_gets_its_own_rendering_once(
     item, proposal = start_session(people, meeting)
     events.note_language(meeting.pk, "nl")
     rendered: list[str | None] = []
-    original = live.render_meeting_fragments
+    original = live.iter_meeting_fragments
 
     def counting(meeting_id, event, language=None):
         rendered.append(language)
         return original(meeting_id, event, language)
 
-    monkeypatch.setattr(live, "render_meeting_fragments", counting)
+    monkeypatch.setattr(live, "iter_meeting_fragments", counting)
     listeners = {
         (audience, language): Listener(layer, events.audience_group(meeting.pk, audience, language))
         for audience in events.AUDIENCES

@@ -229,3 +229,14 @@ def test_a_vote_posted_to_one_server_reaches_a_watcher_of_the_other(two_servers,
     # What a watcher of the public page swaps in: the ballot fragment, with the new count.
     assert 'id="live-ballots"' in pushed["fragments"]["live-ballots"]
     assert "Adopter la recommandation ?" in pushed["fragments"]["live-ballots"]
+
+
+def test_an_idle_socket_outlives_the_layers_blocking_read():
+    # channels-redis blocks `brpop_timeout` seconds waiting for a message; a client read
+    # timeout no longer than that ends the wait in an error that kills the socket's consumer
+    # (redis-py 8 defaults to 5 s, as long as the wait).
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    (host,) = layer.hosts
+    assert (host.get("socket_timeout") or float("inf")) > layer.brpop_timeout
