@@ -58,6 +58,7 @@ check-deploy: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m tests.bench.run
+	$(PY) -m tests.bench.archive
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3*
