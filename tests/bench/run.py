@@ -273,7 +273,8 @@ def write_report(
         "",
         "N watchers of a meeting's public live page; one member casts a vote through the "
         "real HTTP form (login, CSRF, `check_cast_vote`, commit, fragments rendered once per "
-        "audience); time until each watcher has received the updated ballot fragment. The "
+        "audience and language read); time until each watcher has received the updated "
+        "ballot fragment. The "
         "floor is a bare `websockets` broadcast server measured by the same load generator "
         "in the same run.",
         "",
