@@ -81,6 +81,11 @@ def _link_of(obj: Any, url: str | None) -> str:
     return get_url() if callable(get_url) else ""
 
 
+def _held(subscription: Subscription) -> bool:
+    # Digest subscribers get one e-mail a day: their deliveries wait for send_digests.
+    return subscription.digest and subscription.channel == ChannelName.EMAIL
+
+
 def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = "") -> int:
     """Record and queue a delivery for every active subscription to `event`; return how many.
 
@@ -90,28 +95,27 @@ def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = 
     with translation.override(settings.LANGUAGE_CODE):
         subject = f"{label} : {title or obj}"
     link = _link_of(obj, url)
-    created: list[Delivery] = []
-    with transaction.atomic():
-        subscriptions = Subscription.objects.active().exclude(user__is_active=False)
-        for subscription in subscriptions.select_related("user"):
-            if event not in subscription.events or not subscription.recipient:
-                continue
-            held = subscription.digest and subscription.channel == ChannelName.EMAIL
-            created.append(
-                Delivery.objects.create(
-                    subscription=subscription,
-                    event=event,
-                    channel=subscription.channel,
-                    recipient=subscription.recipient,
-                    subject=subject[:255],
-                    body=subject,
-                    link=link,
-                    status=Delivery.Status.HELD if held else Delivery.Status.PENDING,
-                )
-            )
-        transaction.on_commit(
-            lambda: enqueue(d.pk for d in created if d.status == Delivery.Status.PENDING)
+    subscriptions = Subscription.objects.active().exclude(user__is_active=False)
+    created = [
+        Delivery(
+            subscription=subscription,
+            event=event,
+            channel=subscription.channel,
+            recipient=subscription.recipient,
+            subject=subject[:255],
+            body=subject,
+            link=link,
+            status=Delivery.Status.HELD if _held(subscription) else Delivery.Status.PENDING,
         )
+        for subscription in subscriptions.select_related("user")
+        if event in subscription.events and subscription.recipient
+    ]
+    # One INSERT whatever the number of subscribers (primary keys come back on SQLite
+    # and PostgreSQL alike).
+    with transaction.atomic():
+        Delivery.objects.bulk_create(created)
+        pending = [d.pk for d in created if d.status == Delivery.Status.PENDING]
+        transaction.on_commit(lambda: enqueue(pending))
     return len(created)
 
 

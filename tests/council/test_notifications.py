@@ -564,3 +564,21 @@ def test_a_notification_failure_never_undoes_or_breaks_the_action(
         decision = actions.check_close_ballot(ballot.pk, acting_user=session.chair)
     assert Decision.objects.filter(pk=decision.pk).exists()
     assert "notifications down" in caplog.text
+
+
+def test_notify_costs_the_same_queries_for_5_or_50_subscribers(django_assert_num_queries):
+    def subscribe(n):
+        for _ in range(n):
+            Subscription.objects.create(
+                user=make_user(),
+                channel="email",
+                events=[Event.DECISION_RECORDED],
+                confirmed_at=timezone.now(),
+            )
+
+    subscribe(5)
+    with django_assert_num_queries(4):  # savepoint, subscriptions, one INSERT, release
+        assert notify(Event.DECISION_RECORDED, title="x", url="/") == 5
+    subscribe(45)
+    with django_assert_num_queries(4):
+        assert notify(Event.DECISION_RECORDED, title="x", url="/") == 50
