@@ -26,6 +26,18 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default():
+    # A request to /nl/ or /en/ leaves its language active in the thread; the next test
+    # would read the actions' messages in that language.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: one test's attempts must not throttle the next.
     from django.core.cache import cache
