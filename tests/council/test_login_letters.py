@@ -186,3 +186,8 @@ def test_reissue_replaces_the_old_code(client, council, secretariat):
     client.logout()
     assert _letter_login(client, "ines", old).status_code == 400
     assert _letter_login(client, "ines", new).status_code == 200
+
+
+def test_the_login_page_shows_the_way_in_for_a_letter(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/connexion-courrier/"' in page
