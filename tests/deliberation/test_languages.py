@@ -21,6 +21,8 @@ def _forget_languages():
     cache.clear()
     yield
     cache.clear()
+    # A request to a /nl/ page leaves Dutch active in this thread, for the tests after.
+    translation.deactivate()
 
 
 @pytest.fixture
