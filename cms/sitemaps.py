@@ -1,6 +1,10 @@
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Q
+from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from cms import archive
 
 
 class AllLanguagesSitemap(Sitemap):
@@ -20,3 +24,23 @@ class AllLanguagesSitemap(Sitemap):
             .defer_streamfields()
             .specific()
         )
+
+
+class PublicRecordSitemap(DjangoSitemap):
+    """Public pages that are views, not Wagtail pages: the decision archive and each
+    decision's permanent page, the follow-up of recommendations, the consultations."""
+
+    def items(self) -> list[str]:
+        from deliberation.consultation import public_consultations
+
+        decisions = archive.public_decisions().select_related("council").order_by("pk")
+        return [
+            reverse("cms:archive"),
+            reverse("cms:follow_up"),
+            reverse("deliberation:consultations"),
+            *(archive.decision_url(d) for d in decisions),
+            *(reverse("deliberation:consultation", args=[c.pk]) for c in public_consultations()),
+        ]
+
+    def location(self, item: str) -> str:
+        return item

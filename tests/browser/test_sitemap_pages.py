@@ -14,6 +14,7 @@ from tests.browser.pageweight import measure_page
 MAX_TRANSFERRED_BYTES = 60_000
 MAX_REQUESTS = 10
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+DECISION_PATH = re.compile(r"/decisions/[\w-]+/\d+/\d+/")
 
 
 def sitemap_paths(page) -> list[str]:
@@ -25,27 +26,15 @@ def sitemap_paths(page) -> list[str]:
     return [urlparse(loc.text or "").path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
 
 
-# Public pages that are views rather than Wagtail pages, so not in the sitemap.
-VIEW_PATHS = ["/decisions/", "/suivi-des-recommandations/"]
-DECISION_LINK = re.compile(r'href="(/decisions/[\w-]+/\d+/\d+/)"')
-
-
-def view_paths(page) -> list[str]:
-    """The archive, the follow-up page and one decision's permanent page."""
-    archive = page.request.get("/decisions/")
-    assert archive.status == 200
-    decision = DECISION_LINK.search(archive.text())
-    assert decision, "the archive links no decision"
-    return [*VIEW_PATHS, decision.group(1)]
-
-
 # Twenty pages, each loaded, weighed and audited by axe: longer than the suite's default.
 @pytest.mark.timeout(1200)
 def test_every_sitemap_page_is_accessible_and_light(demo_site_live, page, js_enabled):
     paths = sitemap_paths(page)
     assert len(paths) >= 15, paths
     assert any("/proces-verbal/" in path for path in paths), paths
-    paths += view_paths(page)
+    # The views beside the Wagtail pages: the archive, a decision, follow-up, consultations.
+    assert {"/decisions/", "/suivi-des-recommandations/", "/consultations/"} <= set(paths)
+    assert any(DECISION_PATH.fullmatch(path) for path in paths), paths
     rows, problems = [], []
     for path in paths:
         weight = measure_page(page, path)

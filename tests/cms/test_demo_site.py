@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from wagtail.models import Page
 
+from cms import archive
 from cms.models import (
     CouncilPage,
     HomePage,
@@ -18,6 +19,8 @@ from cms.models import (
     RecommendationPage,
     StandardPage,
 )
+from deliberation.consultation import public_consultations
+from deliberation.models import Decision
 
 
 def sitemap_paths(client: Client) -> list[str]:
@@ -33,10 +36,16 @@ def test_sitemap_lists_every_public_page_and_each_answers(demo_site):
     client = Client()
     paths = sitemap_paths(client)
     public = Page.objects.live().public().filter(depth__gt=1)
-    assert len(paths) == public.count() == len(set(paths))
-    expected = {urlparse(page.get_url()).path for page in public}
+    records = {"/decisions/", "/suivi-des-recommandations/", "/consultations/"}
+    records |= {archive.decision_url(d) for d in archive.public_decisions()}
+    records |= {f"/consultations/{c.pk}/" for c in public_consultations()}
+    assert len(paths) == len(set(paths))
+    expected = {urlparse(page.get_url()).path for page in public} | records
     assert set(paths) == expected
     assert "/nl/" in paths
+    # A closed-session item's decision is in the chain, not in the public sitemap.
+    private = Decision.objects.filter(agenda_item__is_public=False)
+    assert not {archive.decision_url(d) for d in private} & set(paths)
     for path in paths:
         assert client.get(path).status_code == 200, path
 
