@@ -248,6 +248,23 @@ def main() -> None:
     write_report(Path(args.output), rows, memory)
 
 
+GENERATED_SECTIONS = ("## Live room fan-out", "## Memory of one server process")
+
+
+def kept_sections(path: Path) -> list[str]:
+    """The lines of the report's other sections, as they stand."""
+    if not path.exists():
+        return []
+    kept: list[str] = []
+    keep = False
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            keep = line.strip() not in GENERATED_SECTIONS
+        if keep:
+            kept.append(line)
+    return [*kept, ""] if kept else []
+
+
 def write_report(
     path: Path,
     rows: list[tuple[str, int, Result, Result]],
@@ -297,6 +314,8 @@ def write_report(
     for layer, (before, after, held) in memory.items():
         lines.append(f"| {layer} | {before:.0f} MB | {after:.0f} MB | {held} |")
     lines.append("")
+    # Sections this run does not measure (the commentary, other benchmarks) are kept.
+    lines += kept_sections(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
     print("\n".join(lines))
