@@ -900,6 +900,8 @@ class Decision(models.Model):
                 fields=["council", "year", "number"], name="one_decision_number_per_year"
             ),
         ]
+        # The archive lists the newest first (or the oldest: the same index read backwards).
+        indexes = [models.Index(fields=["closed_at", "position"], name="decision_closed_idx")]
 
     def __str__(self) -> str:
         return f"{self.question} — {self.get_outcome_display()}"
