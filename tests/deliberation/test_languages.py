@@ -68,6 +68,10 @@ ADOPTED, REJECTED = Decision.Outcome.ADOPTED, Decision.Outcome.REJECTED
             decision(Q, ADOPTED, 5, 0, 2),
             "Scrutin clos : question adoptée, 5 pour, 0 contre, 2 abstentions",
         ),
+        (
+            decision(A, ADOPTED, 8, 4, 0),
+            "Scrutin clos : amendement adopté, 8 pour, 4 contre, 0 abstention",
+        ),
         (decision(P, Decision.Outcome.NO_QUORUM), "Scrutin clos : quorum non atteint"),
     ],
 )
