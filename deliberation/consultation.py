@@ -34,8 +34,14 @@ from django.utils.translation import gettext as _
 from council.models import User
 from council.notifications.models import Event as Notice
 from council.notifications.service import notify
-from deliberation import sanitize
-from deliberation.actions import ActionError, _audit, _clean_text, clean_comment_body
+from deliberation import events, sanitize
+from deliberation.actions import (
+    ActionError,
+    _audit,
+    _clean_text,
+    _meeting_event,
+    clean_comment_body,
+)
 from deliberation.mediation import ChannelCount
 from deliberation.models import (
     AgendaItem,
@@ -355,6 +361,15 @@ def check_flag_comment(comment: Comment, reason: Any, *, acting_user: Any) -> Co
 # --- Moderation -----------------------------------------------------------------------------
 
 
+def _thread_changed(comment: Comment) -> None:
+    """A session's live pages re-render the thread the comment sits in."""
+    meeting = meeting_of(comment)
+    if meeting is not None:
+        _meeting_event(
+            meeting.pk, events.CommentModerated(meeting_id=meeting.pk, comment_id=comment.pk)
+        )
+
+
 def _notify_author(comment: Comment, subject: str, message: str) -> None:
     """An e-mail to the comment's author once the decision is committed (none without an
     address: an account created without e-mail reads its comments' state on the page)."""
@@ -399,6 +414,7 @@ def do_hide_comment(comment: Comment, reason: str, *, acting_user: User) -> Comm
         reason=reason,
         flags_resolved=flags,
     )
+    _thread_changed(comment)
     _notify_author(
         comment,
         _("Votre commentaire a été masqué"),
@@ -441,6 +457,7 @@ def do_publish_comment(comment: Comment, *, acting_user: User) -> Comment:
         previous=before,
         flags_resolved=flags,
     )
+    _thread_changed(comment)
     if before != Status.PUBLISHED:
         _notify_author(
             comment,

@@ -305,6 +305,15 @@ class CommentAdded(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class CommentModerated(Event):
+    """A comment in a meeting's thread hidden (its reason shown instead) or published again."""
+
+    type: ClassVar[str] = "deliberation.comment_moderated"
+    meeting_id: int
+    comment_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class SpeakersChanged(Event):
     type: ClassVar[str] = "deliberation.speakers_changed"
     meeting_id: int

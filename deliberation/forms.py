@@ -87,6 +87,14 @@ class ReplyForm(forms.Form):
     )
 
 
+class HideCommentForm(forms.Form):
+    """The chair or the secretariat hides a comment in the session's threads, with a reason
+    that is shown in its place."""
+
+    comment = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Motif"), max_length=255)
+
+
 # The rebase form offers one row per operation of the stale amendment; a blank
 # "modification" drops that row.
 MAX_REBASE_ROWS = 50
@@ -289,6 +297,7 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
     "comment": CommentForm,
     "amendment": AmendmentForm,
     "reply": ReplyForm,
+    "hide_comment": HideCommentForm,
     "vote": VoteForm,
     "proxy": ProxyForm,
     "staff_proxy": StaffProxyForm,

@@ -106,6 +106,7 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "deliberation.amendment_withdrawn": (_TEXT, False),
     "deliberation.amendment_rebased": (_TEXT, False),
     "deliberation.comment_added": (("live-item",), False),
+    "deliberation.comment_moderated": (("live-item",), False),
     "deliberation.speakers_changed": (("live-speakers",), False),
     "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
     "deliberation.vote_count_changed": (_BALLOT, False),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -329,6 +329,26 @@ def _attendance(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) ->
     return _("La présence est enregistrée.")
 
 
+def _hide_comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    from council.models import User
+    from deliberation import consultation
+
+    comment = (
+        Comment.objects.filter(pk=data["comment"])
+        .filter(
+            Q(proposal__agenda_item__meeting=meeting)
+            | Q(amendment__proposal__agenda_item__meeting=meeting)
+        )
+        .first()
+    )
+    if comment is None:
+        raise _Refused(_("Ce commentaire n’existe pas ou n’appartient pas à cette séance."))
+    # The console is for signed-in staff only; the action checks who may hide.
+    moderator = cast(User, request.user)
+    consultation.check_hide_comment(comment, data["reason"], acting_user=moderator)
+    return _("Le commentaire est masqué ; son motif est affiché à sa place.")
+
+
 def _add_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     _actions().check_add_speaker(
         _current_item(meeting), data["membership"], acting_user=request.user
@@ -382,6 +402,7 @@ ACTIONS: dict[str, Action] = {
         _on_speaker("check_remove_speaker", _("La demande de parole est retirée.")),
     ),
     "orateur-ajouter": Action(STAFF_PAGES, "add_speaker", None, _add_speaker),
+    "commentaire-masquer": Action(("chair",), "hide_comment", None, _hide_comment),
     # Secretariat's console.
     "presence": Action(("secretariat",), "attendance", None, _attendance),
     "vote-salle": Action(("secretariat",), "room_vote", None, _room_vote),

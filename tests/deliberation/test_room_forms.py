@@ -399,3 +399,84 @@ def test_a_reply_is_pushed_to_the_rooms(layer, people, meeting, session, capture
     (seen,) = public.drain()
     assert "Parce que." in seen["fragments"]["live-item"]
     assert "<form" not in seen["fragments"]["live-item"]
+
+
+# --- Hiding a comment from the chair's console ---------------------------------------------
+
+
+def test_the_chair_hides_a_comment_and_every_room_shows_the_reason(
+    as_user, people, meeting, session
+):
+    _item, proposal = session
+    comment = actions.check_add_comment(
+        proposal, "Un propos injurieux.", acting_user=people.members[0].user
+    )
+    chair = as_user(people.chair.user)
+    console = chair.get(url(meeting, "presidence")).content.decode()
+    assert 'action="?do=commentaire-masquer"' in console
+    assert f'name="comment" value="{comment.pk}"' in console
+    response = chair.post(
+        url(meeting, "presidence") + "?do=commentaire-masquer",
+        {"comment": comment.pk, "reason": "Propos injurieux"},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.hidden and comment.hidden_reason == "Propos injurieux"
+    room = as_user(people.members[1].user).get(url(meeting, "salle")).content.decode()
+    assert "Un propos injurieux." not in room
+    assert "Commentaire masqué par la modération : Propos injurieux" in room
+    assert "?do=commentaire-masquer" not in room
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"comment": "", "reason": "Hors sujet"}, "Le formulaire contient des erreurs"),
+        ({"comment": "abc", "reason": "Hors sujet"}, "Le formulaire contient des erreurs"),
+        ({"comment": 999999, "reason": "Hors sujet"}, "n’appartient pas à cette séance"),
+        ({"comment": "this one", "reason": "  "}, "Le formulaire contient des erreurs"),
+    ],
+)
+def test_a_bad_hide_request_is_a_french_message_and_nothing_changes(
+    as_user, people, meeting, session, data, message
+):
+    _item, proposal = session
+    comment = actions.check_add_comment(proposal, "Mon avis.", acting_user=people.members[0].user)
+    if data["comment"] == "this one":
+        data = {**data, "comment": comment.pk}
+    response = as_user(people.chair.user).post(
+        url(meeting, "presidence") + "?do=commentaire-masquer", data
+    )
+    assert response.status_code == 400
+    assert message in unescape(response.content.decode())
+    comment.refresh_from_db()
+    assert not comment.hidden
+
+
+def test_a_member_cannot_hide_a_comment(as_user, people, meeting, session):
+    _item, proposal = session
+    comment = actions.check_add_comment(proposal, "Mon avis.", acting_user=people.members[0].user)
+    response = as_user(people.members[1].user).post(
+        url(meeting, "salle") + "?do=commentaire-masquer",
+        {"comment": comment.pk, "reason": "Je n’aime pas"},
+    )
+    assert response.status_code == 400
+    assert "Action inconnue sur cette page." in unescape(response.content.decode())
+    comment.refresh_from_db()
+    assert not comment.hidden
+
+
+def test_a_hidden_comment_is_pushed_to_the_rooms(layer, people, meeting, session, capture):
+    from deliberation import consultation
+
+    _item, proposal = session
+    comment = actions.check_add_comment(proposal, "À masquer.", acting_user=people.members[0].user)
+    public = Listener(layer, events.audience_group(meeting.pk, events.PUBLIC))
+    staff = Listener(layer, events.audience_group(meeting.pk, events.STAFF))
+    with capture():
+        consultation.check_hide_comment(comment, "Hors sujet", acting_user=people.chair.user)
+    (seen,) = public.drain()
+    assert "À masquer." not in seen["fragments"]["live-item"]
+    assert "Hors sujet" in seen["fragments"]["live-item"]
+    (console,) = staff.drain()
+    assert "Hors sujet" in console["fragments"]["live-item"]
