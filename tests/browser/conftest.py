@@ -43,6 +43,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH, open_context
+from tests.browser.sms_gateway import FakeSmsGateway
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 60  # seconds; Django + Wagtail import slowly on a loaded machine
@@ -135,6 +136,7 @@ class LiveServer:
     process: subprocess.Popen[bytes]
     cache_dir: Path
     log_path: Path
+    mail_dir: Path  # what the server e-mails, one file per connection (filebased backend)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -152,11 +154,23 @@ def _server_database_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_asgi_server(django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
+def sms_gateway() -> Iterator[FakeSmsGateway]:
+    """The fake SMS gateway the live server posts to; started before it (its settings are
+    read at startup). A test that looks at what it received clears it first."""
+    gateway = FakeSmsGateway()
+    yield gateway
+    gateway.close()
+
+
+@pytest.fixture(scope="session")
+def live_asgi_server(
+    django_db_setup, tmp_path_factory, sms_gateway: FakeSmsGateway
+) -> Iterator[LiveServer]:
     """daphne serving council.asgi:application (static files through whitenoise)."""
     workdir = tmp_path_factory.mktemp("daphne")
     cache_dir = workdir / "cache"
     log_path = workdir / "daphne.log"
+    mail_dir = workdir / "mail"
     # The port is bound here and handed over as a file descriptor: no race for a free port.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
@@ -167,8 +181,11 @@ def live_asgi_server(django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
         **_server_database_env(),
         "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
         "BROWSER_TEST_CACHE_DIR": str(cache_dir),
+        "BROWSER_TEST_MAIL_DIR": str(mail_dir),
         "DEMO": "1",
         "DEBUG": "0",
+        "SMS_GATEWAY_URL": sms_gateway.url,
+        "SMS_GATEWAY_TOKEN": sms_gateway.token,
         "PYTHONPATH": str(BASE_DIR),
     }
     env.pop("DJANGO_ENV", None)
@@ -189,7 +206,7 @@ def live_asgi_server(django_db_setup, tmp_path_factory) -> Iterator[LiveServer]:
             pass_fds=[listener.fileno()],
         )
     listener.close()
-    server = LiveServer(f"http://127.0.0.1:{port}", process, cache_dir, log_path)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, cache_dir, log_path, mail_dir)
     try:
         _wait_until_up(server)
         yield server

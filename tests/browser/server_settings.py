@@ -1,6 +1,6 @@
-"""Settings of the daphne process that browser tests drive: the project's own, plus two
+"""Settings of the daphne process that browser tests drive: the project's own, plus a few
 adjustments that only make sense because the test process resets the database between
-tests."""
+tests and reads what the server e-mails."""
 
 import os
 
@@ -27,3 +27,7 @@ PASSWORD_HASHERS = [
     *global_settings.PASSWORD_HASHERS,
     "django.contrib.auth.hashers.MD5PasswordHasher",
 ]
+
+# What the server e-mails (a confirmation link, say) lands in files a test can read.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = os.environ["BROWSER_TEST_MAIL_DIR"]
