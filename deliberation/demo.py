@@ -140,6 +140,7 @@ def _past_meeting(
         council,
         title=title,
         start=_at(-days_ago),
+        end=_at(-days_ago) + datetime.timedelta(hours=2, minutes=30),
         place="Salle du conseil, maison communale d'Orneval",
         items=[
             ("Approbation du procès-verbal de la séance précédente", "minutes_approval"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from cms.demo import seed_people
 from deliberation import selectors
 from deliberation.demo import UPCOMING_TITLE, seed_deliberation
@@ -11,6 +13,8 @@ def test_seed_deliberation_builds_a_history_and_a_meeting_ready_to_run(db):
     seed_deliberation(council)
     meetings = list(Meeting.objects.filter(council=council))
     assert [m.state for m in meetings] == ["closed", "closed", "closed", "convened"]
+    # A past meeting ended on its evening, not when the demo was loaded.
+    assert all(m.end - m.start == datetime.timedelta(hours=2, minutes=30) for m in meetings[:3])
     decisions = Decision.objects.filter(meeting__council=council)
     assert decisions.count() == 9
     assert set(decisions.values_list("outcome", flat=True)) == {"adopted", "rejected"}
