@@ -25,8 +25,8 @@ from deliberation.models import AgendaItem, Decision, Meeting
 from tests.cms.conftest import add_recommendation, publish
 from tests.factories import make_membership
 
-# CI keeps the shared folder beside the project's root.
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "../shared/oparl-1.1/schema"
+# The OParl 1.1 schemas, kept with the API (CC BY-SA 4.0, see its LICENSE).
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "cms" / "oparl" / "schema"
 API = "/oparl/v1.1/"
 BASE = "http://testserver" + API
 KINDS = {
