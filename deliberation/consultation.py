@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -626,9 +626,12 @@ def moderation_queue(user: User) -> tuple[list[Comment], list[Comment]]:
     )
     pending = list(base.filter(status=Status.PENDING))
     flagged: list[Comment] = list(
-        base.filter(status=Status.PUBLISHED, flags__resolved_at__isnull=True)
-        .distinct()
-        .prefetch_related(
+        # Exists, not a join filter: through a LEFT JOIN, "no unresolved flag" would also
+        # match the comments that were never flagged.
+        base.filter(
+            Exists(CommentFlag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)),
+            status=Status.PUBLISHED,
+        ).prefetch_related(
             Prefetch(
                 "flags",
                 queryset=CommentFlag.objects.filter(resolved_at__isnull=True).order_by("created"),

@@ -408,7 +408,9 @@ def followup(code: Any) -> Followup | None:
     meeting = item.meeting
     status, discussed_on = _status(meeting, item)
     decisions = list(
-        Decision.objects.filter(agenda_item=item).filter(
+        Decision.objects.filter(agenda_item=item)
+        .select_related("council")
+        .filter(
             Q(ballot__proposal__isnull=True)
             | Q(ballot__proposal=contribution.proposal_id)
             | Q(ballot__amendment__proposal=contribution.proposal_id)
