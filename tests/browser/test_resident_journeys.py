@@ -195,7 +195,6 @@ def _look_up(page, code: str) -> str:
     return page.inner_text("main")
 
 
-@pytest.mark.parametrize("js_enabled", [False], ids=["nojs"])
 def test_phone_contribution_followed_up_after_the_decision(recommendation, page, on_main_thread):
     text = "M. Dubois n'a pas d'ordinateur : il demande que le guichet reste ouvert le samedi."
 
@@ -294,7 +293,6 @@ def _press_and_load(page, key: str) -> None:
     page.wait_for_load_state("load")
 
 
-@pytest.mark.parametrize("js_enabled", [True], ids=["js"])
 def test_keyboard_only_from_home_page_to_a_posted_comment(demo_site_live, page, on_main_thread):
     from cms.demo import DEMO_PASSWORD
     from deliberation.consultation_demo import OPEN_TITLE
