@@ -22,6 +22,7 @@ through the browser (the server runs them), or run with REDIS_URL.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -245,6 +246,20 @@ def _serialized_contents() -> dict[str, str]:
     }
 
 
+def _restore_content_types(alias: str, data: str) -> None:
+    """Put the content types back first, with their ids. Deserialising other rows looks
+    content types up by model: after a flush, with the lookup cache cold (another
+    transactional test's flush cleared it), that lookup would create a row of its own and
+    the serialized row with the same model would then collide with it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    rows = [r for r in json.loads(data) if r["model"] == "contenttypes.contenttype"]
+    ContentType.objects.using(alias).bulk_create(
+        ContentType(pk=r["pk"], **r["fields"]) for r in rows
+    )
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _database_as_migrated(request, django_db_blocker) -> Iterator[None]:
     """Start and leave each transactional browser test with the rows the migrations created.
@@ -271,6 +286,7 @@ def _database_as_migrated(request, django_db_blocker) -> Iterator[None]:
                     "flush", database=alias, interactive=False, inhibit_post_migrate=True,
                     reset_sequences=False, verbosity=0,
                 )  # fmt: skip
+                _restore_content_types(alias, contents[alias])
     yield
     if contents:
         with django_db_blocker.unblock():

@@ -13,4 +13,5 @@ from tests.browser.conftest import (  # noqa: F401
     pytest_collection_modifyitems,
     pytest_pyfunc_call,
     pytest_runtest_makereport,
+    sms_gateway,
 )
