@@ -156,11 +156,12 @@ def _page_number(request: HttpRequest) -> int | None:
 
 def index(request: HttpRequest) -> HttpResponse:
     form = ArchiveFilters(request.GET or None)
-    count, head_hash = chain.head()
+    count, head_hash, updated = chain.head_dated()
     context: dict[str, Any] = {
         "form": form,
         "chain_count": count,
         "head_hash": head_hash,
+        "updated": updated,
         "items": None,
         "page_error": "",
     }
@@ -346,6 +347,7 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
         "cms/decision_detail.html",
         {
             "decision": decision,
+            "updated": decision.closed_at,
             "amendment_diff": amendment_diff,
             "tally_rows": tally_rows(decision.tally),
             "named_votes": named,

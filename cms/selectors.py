@@ -276,4 +276,6 @@ def follow_ups(request, on: datetime.date | None = None) -> dict[str, Any]:
         "overdue": [row for row in rows if row.overdue],
         "follow_up_days": follow_up_days(),
         "today": on,
+        # Steps are edited on their recommendation's page: its publication dates the list.
+        "updated": max((p.last_published_at for p in pages if p.last_published_at), default=None),
     }

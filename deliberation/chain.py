@@ -175,10 +175,18 @@ def verify(decisions: Iterable[Any]) -> Verification:
 
 def head() -> tuple[int, str]:
     """How many decisions the chain holds and its latest hash (GENESIS when empty)."""
+    count, hash_, _when = head_dated()
+    return count, hash_
+
+
+def head_dated() -> tuple[int, str, datetime.datetime | None]:
+    """The head, with when its decision was recorded (None when the chain is empty)."""
     from deliberation.models import Decision
 
-    last = Decision.objects.order_by("-position").values_list("position", "hash").first()
-    return last if last else (0, GENESIS)
+    last = (
+        Decision.objects.order_by("-position").values_list("position", "hash", "closed_at").first()
+    )
+    return last if last else (0, GENESIS, None)
 
 
 def verify_database() -> Verification:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms import search_index
+from cms.archive import decision_url
 from council.models import Role
 from deliberation import chain
 from deliberation.models import AgendaItem, Ballot, Decision, Meeting
@@ -104,6 +105,12 @@ def test_list_counts_and_head_hash(client, archive):
     assert "Maintenir les guichets physiques" in body
     assert "huis clos" not in body
     assert made[-1].hash in body  # the chain's head, closed-session decision included
+    # The archive is as recent as the chain's newest decision.
+    newest = timezone.localtime(made[-1].closed_at)
+    assert f'Dernière mise à jour : <time datetime="{newest.isoformat()}' in body
+    permalink = client.get(decision_url(made[0])).content.decode()
+    closed = timezone.localtime(made[0].closed_at)
+    assert f'Dernière mise à jour : <time datetime="{closed.isoformat()}' in permalink
 
 
 def test_search_and_filters(client, archive, council):

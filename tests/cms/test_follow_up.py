@@ -98,6 +98,9 @@ def test_public_page_counts_by_status_average_and_flags_overdue(recommendations)
         "implemented": 1,
     }
     assert context["average_response_days"] == 30  # (40 + 20) / 2
+    newest = max(p.last_published_at for p in RecommendationPage.objects.live())
+    assert context["updated"] == newest
+    assert "Dernière mise à jour" in response.content.decode()
     assert [row.page.pk for row in context["overdue"]] == [recommendations["overdue"].pk]
     html = " ".join(response.content.decode().split())
     assert "Délai moyen de réponse du collège : 30 jours" in html
