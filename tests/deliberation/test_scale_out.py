@@ -124,6 +124,7 @@ def two_servers(tmp_path) -> Iterator[tuple[Server, Server]]:
         **_database_env(),
         "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
         "BROWSER_TEST_CACHE_DIR": str(tmp_path / "cache"),
+        "BROWSER_TEST_MAIL_DIR": str(tmp_path / "mail"),
         # Both processes share one channel namespace, and no one else's.
         "CHANNEL_PREFIX": f"scaleout-{uuid.uuid4().hex[:8]}",
         "DEBUG": "0",
