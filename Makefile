@@ -7,7 +7,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_PASSWORD := conseil-ouvert-demo
 
-.PHONY: run test lint format check-deploy bench messages chromium poppler clean
+.PHONY: run test test-prod prod-local lint format check-deploy bench messages chromium poppler nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +40,18 @@ poppler:
 test: $(VENV)/.installed messages chromium poppler
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# nginx as the README's example site has it; wrk loads it in `make bench`.
+nginx:
+	@command -v nginx >/dev/null && command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx wrk >/dev/null; }
+
+# The production topology on loopback (nginx, two daphne, PostgreSQL, Redis), until Ctrl-C.
+prod-local: $(VENV)/.installed messages nginx
+	$(PY) -m tests.prod.topology up
+
+# The fault and header tests, against that topology, started and stopped around them.
+test-prod: $(VENV)/.installed messages chromium nginx
+	$(PY) -m tests.prod.topology run -- $(PY) -m pytest -m prod tests/prod $(PYTEST_ARGS)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -61,4 +73,4 @@ bench: $(VENV)/.installed
 	$(PY) -m tests.bench.archive
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3* .prod-local
