@@ -27,6 +27,7 @@ from council.models import Role
 from deliberation.models import Comment
 from tests.council.account_helpers import log_in
 from tests.factories import PASSWORD, make_council, make_membership, make_user
+from tests.security.headers import HEADER_PATHS, production_header_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -356,57 +357,10 @@ def production(settings, production_values):
     return settings
 
 
-# Pages of every kind: Wagtail pages, deliberation views, allauth, JSON, feeds, files, errors.
-HEADER_PATHS = [
-    "/",
-    "/nl/",
-    "/recherche/?q=conseil",
-    "/recherche/?q=%3Cscript%3E",
-    "/decisions/",
-    "/decisions/?page=abc",
-    "/decisions/export.csv",
-    "/suivi/",
-    "/suivi/?code=ZZZ-ZZZ",
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-    "/espace/",
-    "/guichet/",
-    "/seances/999999/direct/",
-    "/flux/actualites.rss",
-    "/oparl/v1.1/",
-    "/oparl/v1.1/openapi.json",
-    "/sitemap.xml",
-    "/robots.txt",
-    "/healthz",
-    "/cette-page-n-existe-pas/",
-]
-
-
-def _check_production_headers(path: str, response) -> list[str]:
-    problems = []
-    hsts = response.get("Strict-Transport-Security", "")
-    if "max-age=31536000" not in hsts or "includeSubDomains" not in hsts:
-        problems.append(f"HSTS: {hsts!r}")
-    policy = response.get("Content-Security-Policy", "")
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
-        if directive not in policy:
-            problems.append(f"CSP lacks {directive}: {policy!r}")
-    if "unsafe-inline" in policy or "unsafe-eval" in policy:
-        problems.append(f"CSP allows inline code: {policy!r}")
-    expected = {
-        "Referrer-Policy": "same-origin",
-        "Cross-Origin-Opener-Policy": "same-origin",
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-    }
-    for header, value in expected.items():
-        if response.get(header) != value:
-            problems.append(f"{header}: {response.get(header)!r}")
-    for cookie in response.cookies.values():
-        if not (cookie["secure"] and cookie.key.startswith("__Host-")):
-            problems.append(f"cookie {cookie.key} not secure/__Host-")
-    return [f"{path} ({response.status_code}): {p}" for p in problems]
+def _problems(path: str, response) -> list[str]:
+    cookies = [(cookie.key, bool(cookie["secure"])) for cookie in response.cookies.values()]
+    found = production_header_problems(response.get, cookies)
+    return [f"{path} ({response.status_code}): {problem}" for problem in found]
 
 
 @pytest.mark.django_db
@@ -417,10 +371,10 @@ def test_production_headers_on_every_kind_of_response(production, demo_site):
     for path in HEADER_PATHS:
         response = client.get(path)
         statuses.add(response.status_code)
-        problems += _check_production_headers(path, response)
+        problems += _problems(path, response)
     # A refused POST and a logged-in page as well.
     response = Client(HTTP_X_FORWARDED_PROTO="https", enforce_csrf_checks=True).post("/suivi/")
-    problems += _check_production_headers("POST /suivi/", response)
+    problems += _problems("POST /suivi/", response)
     statuses.add(response.status_code)
     assert problems == []
     # The list really spans successes, redirects, missing pages and refusals.
