@@ -19,59 +19,14 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from council import rules as council_rules
-from council.models import Membership, Role, User
+from council.staff_policy import CouncilStaffPermissionPolicy
 from deliberation.actions import do_save_meeting
 from deliberation.models import Meeting
-
-_STAFF_ROLES = (Role.SECRETARY, Role.CHAIR, Role.VICE_CHAIR)
-
-
-def _is_council_staff(user) -> bool:
-    return bool(
-        user.is_active
-        and (
-            user.is_superuser
-            or council_rules.is_secretariat(user)
-            or council_rules.can_preside(user)
-        )
-    )
-
-
-class MeetingPermissionPolicy(BasePermissionPolicy):
-    """Who edits meetings comes from the council's rules, not from Django model permissions:
-    any council's staff may prepare a meeting; changing one asks deliberation's own
-    "deliberation.save_meeting" (staff of that meeting's council, meeting not closed).
-    Nobody deletes a meeting from the admin: it is part of the council's record."""
-
-    def user_has_permission(self, user, action):
-        return action in ("add", "change", "view") and _is_council_staff(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if action == "view":
-            return _is_council_staff(user)
-        if action == "change":
-            return user.is_active and user.has_perm("deliberation.save_meeting", instance)
-        return False
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if self.user_has_any_permission(user, actions):
-            return Meeting.objects.all()
-        return Meeting.objects.none()
-
-    def users_with_any_permission(self, actions):
-        if not set(actions) & {"add", "change", "view"}:
-            return User.objects.none()
-        staff = Membership.objects.current().filter(role__in=_STAFF_ROLES).values("user_id")
-        return User.objects.filter(is_active=True).filter(pk__in=staff) | User.objects.filter(
-            is_active=True, is_superuser=True
-        )
 
 
 def _reindex_meeting_pages(meeting: Meeting) -> None:
@@ -173,7 +128,9 @@ class MeetingViewSet(SnippetViewSet):
     )
 
 
-register_permission_policy(Meeting, MeetingPermissionPolicy(Meeting))
+register_permission_policy(
+    Meeting, CouncilStaffPermissionPolicy(Meeting, "deliberation.save_meeting")
+)
 register_snippet(MeetingViewSet)
 
 

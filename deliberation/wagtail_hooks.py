@@ -23,57 +23,14 @@ from wagtail.actions.edit import EditAction
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from council import rules as council_rules
-from council.models import Membership, Role, User
+from council.staff_policy import CouncilStaffPermissionPolicy, is_council_staff
 from deliberation import consultation as service
 from deliberation.actions import ActionError
 from deliberation.models import Comment, Consultation
-
-_STAFF_ROLES = (Role.SECRETARY, Role.CHAIR, Role.VICE_CHAIR)
-
-
-def _is_council_staff(user: Any) -> bool:
-    return bool(
-        user.is_active
-        and (
-            user.is_superuser
-            or council_rules.is_secretariat(user)
-            or council_rules.can_preside(user)
-        )
-    )
-
-
-class ConsultationPermissionPolicy(BasePermissionPolicy):
-    """Council staff open consultations; changing one asks "deliberation.save_consultation"
-    for its item. Nobody deletes one: residents' comments hang on it."""
-
-    def user_has_permission(self, user, action):
-        return action in ("add", "change", "view") and _is_council_staff(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if action == "view":
-            return _is_council_staff(user)
-        if action == "change":
-            return user.is_active and user.has_perm("deliberation.save_consultation", instance)
-        return False
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if self.user_has_any_permission(user, actions):
-            return Consultation.objects.all()
-        return Consultation.objects.none()
-
-    def users_with_any_permission(self, actions):
-        if not set(actions) & {"add", "change", "view"}:
-            return User.objects.none()
-        staff = Membership.objects.current().filter(role__in=_STAFF_ROLES).values("user_id")
-        return User.objects.filter(is_active=True).filter(pk__in=staff) | User.objects.filter(
-            is_active=True, is_superuser=True
-        )
 
 
 class ConsultationAdminForm(WagtailAdminModelForm):
@@ -145,7 +102,9 @@ class ConsultationViewSet(SnippetViewSet):
     )
 
 
-register_permission_policy(Consultation, ConsultationPermissionPolicy(Consultation))
+register_permission_policy(
+    Consultation, CouncilStaffPermissionPolicy(Consultation, "deliberation.save_consultation")
+)
 register_snippet(ConsultationViewSet)
 
 
@@ -154,7 +113,7 @@ register_snippet(ConsultationViewSet)
 
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _is_council_staff(user):
+    if not is_council_staff(user):
         raise PermissionDenied(_("La modération est réservée au secrétariat et à la présidence."))
     if request.method == "POST":
         comment = (
@@ -213,7 +172,7 @@ def register_moderation_url():
 
 class _StaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return _is_council_staff(request.user)
+        return is_council_staff(request.user)
 
 
 @hooks.register("register_admin_menu_item")
