@@ -12,6 +12,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.sitemaps import AllLanguagesSitemap, PublicRecordSitemap
 from council.health import healthz
 
+# A database or Redis that is away for a moment answers 503 with its own page, not the 500.
+handler500 = "council.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
