@@ -25,30 +25,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass
-from pathlib import Path
 from queue import SimpleQueue
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
 
 from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH, open_context
+from tests.browser.server import Daphne, start_daphne
 from tests.browser.sms_gateway import FakeSmsGateway
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-SERVER_START_TIMEOUT = 60  # seconds; Django + Wagtail import slowly on a loaded machine
-
 
 Job = tuple[Callable[[], Any], Future[Any]]
 
@@ -117,7 +105,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-_LOG_OFFSET = pytest.StashKey[tuple["LiveServer", int]]()
+_LOG_OFFSET = pytest.StashKey[tuple["Daphne", int]]()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -129,29 +117,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         if logged := server.log()[offset:][-20_000:]:
             report.sections.append(("daphne log", logged))
     return report
-
-
-@dataclass
-class LiveServer:
-    url: str
-    process: subprocess.Popen[bytes]
-    cache_dir: Path
-    log_path: Path
-    mail_dir: Path  # what the server e-mails, one file per connection (filebased backend)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def _server_database_env() -> dict[str, str]:
-    """Point the server at the test database pytest-django has just created."""
-    from django.db import connection
-
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite":
-        return {"SQLITE_PATH": name}
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return {"DATABASE_URL": urlunsplit(parts._replace(path="/" + name))}
 
 
 @pytest.fixture(scope="session")
@@ -166,74 +131,18 @@ def sms_gateway() -> Iterator[FakeSmsGateway]:
 @pytest.fixture(scope="session")
 def live_asgi_server(
     django_db_setup, tmp_path_factory, sms_gateway: FakeSmsGateway
-) -> Iterator[LiveServer]:
+) -> Iterator[Daphne]:
     """daphne serving council.asgi:application (static files through whitenoise)."""
-    workdir = tmp_path_factory.mktemp("daphne")
-    cache_dir = workdir / "cache"
-    log_path = workdir / "daphne.log"
-    mail_dir = workdir / "mail"
-    # The port is bound here and handed over as a file descriptor: no race for a free port.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
-    env = {
-        **os.environ,
-        **_server_database_env(),
-        "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
-        "BROWSER_TEST_CACHE_DIR": str(cache_dir),
-        "BROWSER_TEST_MAIL_DIR": str(mail_dir),
-        "DEMO": "1",
-        "DEBUG": "0",
-        "SMS_GATEWAY_URL": sms_gateway.url,
-        "SMS_GATEWAY_TOKEN": sms_gateway.token,
-        "PYTHONPATH": str(BASE_DIR),
-    }
-    env.pop("DJANGO_ENV", None)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "--fd",
-                str(listener.fileno()),
-                "council.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=[listener.fileno()],
-        )
-    listener.close()
-    server = LiveServer(f"http://127.0.0.1:{port}", process, cache_dir, log_path, mail_dir)
+    server = start_daphne(
+        tmp_path_factory.mktemp("daphne"),
+        DEMO="1",
+        SMS_GATEWAY_URL=sms_gateway.url,
+        SMS_GATEWAY_TOKEN=sms_gateway.token,
+    )
     try:
-        _wait_until_up(server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(server: LiveServer) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"daphne exited with {server.process.returncode}:\n{server.log()}")
-        try:
-            # robots.txt needs neither the database content nor a session.
-            with urllib.request.urlopen(server.url + "/robots.txt", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers: it is up
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"daphne did not answer within {SERVER_START_TIMEOUT} s:\n{server.log()}")
+        server.stop()
 
 
 def _serialized_contents() -> dict[str, str]:
@@ -296,7 +205,7 @@ def _database_as_migrated(request, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture
 def live_server_url(
-    request, live_asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
+    request, live_asgi_server: Daphne, transactional_db, django_db_serialized_rollback
 ) -> str:
     """The live server's base URL, for a test whose data is committed for the server to see.
     Fixtures that seed data depend on this one, so that they run inside the transactional

@@ -9,138 +9,41 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from importlib import import_module
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
 from deliberation.models import Vote
+from tests.browser.server import Daphne, start_daphne
 from tests.deliberation.test_events import open_ballot, start_session
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 90  # seconds: two Django + Wagtail imports on a loaded 2-core machine
 
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-5000:]
-
-
-def _database_env() -> dict[str, str]:
-    """The test database pytest-django created: a file on SQLite, a named PostgreSQL one."""
+@pytest.fixture
+def two_servers(tmp_path) -> Iterator[tuple[Daphne, Daphne]]:
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite":
-        if name == ":memory:" or "mode=memory" in name:
-            pytest.skip("the servers need a database file (set TEST_SQLITE_PATH)")
-        return {"SQLITE_PATH": name}
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return {"DATABASE_URL": urlunsplit(parts._replace(path="/" + name))}
-
-
-def _start(name: str, env: dict[str, str], workdir: Path) -> Server:
-    # The port is bound here and handed over as a descriptor: no race for a free port.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
-    log_path = workdir / f"daphne-{name}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "--fd",
-                str(listener.fileno()),
-                "council.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=[listener.fileno()],
-        )
-    listener.close()
-    return Server(name, port, process, log_path)
-
-
-def _wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"daphne {server.name} exited:\n{server.log()}")
-        try:
-            with urllib.request.urlopen(server.url + "/robots.txt", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"daphne {server.name} did not answer:\n{server.log()}")
-
-
-def _stop(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
-
-
-@pytest.fixture
-def two_servers(tmp_path) -> Iterator[tuple[Server, Server]]:
-    env = {
-        **os.environ,
-        **_database_env(),
-        "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
-        "BROWSER_TEST_CACHE_DIR": str(tmp_path / "cache"),
-        "BROWSER_TEST_MAIL_DIR": str(tmp_path / "mail"),
-        # Both processes share one channel namespace, and no one else's.
-        "CHANNEL_PREFIX": f"scaleout-{uuid.uuid4().hex[:8]}",
-        "DEBUG": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DJANGO_ENV", None)
-    servers: list[Server] = []
+    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
+        pytest.skip("the servers need a database file (set TEST_SQLITE_PATH)")
+    # Both processes share one channel namespace, and no one else's.
+    prefix = f"scaleout-{uuid.uuid4().hex[:8]}"
+    servers: list[Daphne] = []
     try:
         for name in ("a", "b"):
-            servers.append(_start(name, env, tmp_path))
-        for server in servers:
-            _wait_until_up(server)
+            servers.append(start_daphne(tmp_path / name, CHANNEL_PREFIX=prefix))
         yield servers[0], servers[1]
     finally:
         for server in servers:
-            _stop(server)
+            server.stop()
         assert all(server.process.poll() is not None for server in servers)
 
 
@@ -155,7 +58,7 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def _post_vote(server: Server, meeting_id: int, ballot_id: int, session: str) -> int:
+def _post_vote(server: Daphne, meeting_id: int, ballot_id: int, session: str) -> int:
     """The member's browser, by hand: load the room (CSRF cookie), post the vote form."""
     room = f"{server.url}/seances/{meeting_id}/salle/"
     with urllib.request.urlopen(
@@ -188,7 +91,7 @@ def _post_vote(server: Server, meeting_id: int, ballot_id: int, session: str) ->
         return error.code
 
 
-async def _watch_then_vote(watch_on: Server, vote_on: Server, meeting_id, post) -> list[dict]:
+async def _watch_then_vote(watch_on: Daphne, vote_on: Daphne, meeting_id, post) -> list[dict]:
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
@@ -197,7 +100,7 @@ async def _watch_then_vote(watch_on: Server, vote_on: Server, meeting_id, post) 
     # The handshake completes only once the consumer has joined its groups.
     async with connect(url, origin=Origin(watch_on.url), open_timeout=60) as socket_b:
         status = await asyncio.to_thread(post)
-        assert status == 302, f"the vote was refused ({status}):\n{vote_on.log()}"
+        assert status == 302, f"the vote was refused ({status}):\n{vote_on.log()[-5000:]}"
         async with asyncio.timeout(30):
             async for text in socket_b:
                 message = json.loads(text)
@@ -220,7 +123,8 @@ def test_a_vote_posted_to_one_server_reaches_a_watcher_of_the_other(two_servers,
     try:
         received = asyncio.run(_watch_then_vote(b, a, meeting.pk, post))
     except TimeoutError:
-        pytest.fail(f"nothing reached server b's watcher.\nA:\n{a.log()}\nB:\n{b.log()}")
+        logs = f"A:\n{a.log()[-5000:]}\nB:\n{b.log()[-5000:]}"
+        pytest.fail(f"nothing reached server b's watcher.\n{logs}")
     # The vote went through server a, and only through it.
     assert Vote.objects.filter(ballot=ballot, voter=voter).count() == 1
     pushed = received[-1]
