@@ -715,6 +715,14 @@ def do_rebase_amendment(
     justification: str,
     acting_user: User,
 ) -> Amendment:
+    # Under the stale amendment's row lock: a double submit restates it once.
+    Amendment.objects.select_for_update().filter(pk=amendment.pk).first()
+    restated = Amendment.objects.filter(rebased_from=amendment).first()
+    if restated is not None:
+        raise ActionError(
+            _("Cet amendement a déjà été actualisé : c'est l'amendement n° %(number)s qui compte.")
+            % {"number": restated.number}
+        )
     proposal = amendment.proposal
     new = do_propose_amendment(
         proposal,

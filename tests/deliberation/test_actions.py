@@ -446,6 +446,14 @@ def test_rebase_a_stale_amendment(session, capture):
     assert a2.state == "stale" and new.rebased_from == a2 and new.number == 3
     assert new.base_version == session.version()
     assert types(sent) == ["deliberation.amendment_rebased"]
+    # Restated once: a second submit (a double click, an old tab) records nothing.
+    with pytest.raises(ActionError, match="amendement n° 3"):
+        actions.check_rebase_amendment(
+            a2,
+            operations=[{"op": "replace", "paragraph": 2, "text": "Encore."}],
+            acting_user=session.people.members[2].user,
+        )
+    assert Amendment.objects.filter(rebased_from=a2).count() == 1
 
 
 def test_withdraw_amendment(session, capture):
