@@ -68,9 +68,12 @@ check-deploy: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-bench: $(VENV)/.installed
+# One process (tests.bench.run), the archive search, then the production topology
+# (tests.bench.prod: fan-out through nginx, page throughput with wrk, memory, py-spy profile).
+bench: $(VENV)/.installed messages nginx
 	$(PY) -m tests.bench.run
 	$(PY) -m tests.bench.archive
+	$(PY) -m tests.prod.topology run -- $(PY) -m tests.bench.prod --profile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3* .prod-local

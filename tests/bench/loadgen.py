@@ -4,11 +4,13 @@ the time until each watcher has received what the trigger caused."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 import statistics
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
@@ -32,6 +34,11 @@ class Result:
         return 100.0 * self.delivered / self.watchers if self.watchers else 0.0
 
 
+def tls_options(ssl_context: ssl.SSLContext | None) -> dict[str, Any]:
+    """websockets' `connect` refuses `ssl=None` for wss:// and any `ssl` for ws://."""
+    return {"ssl": ssl_context} if ssl_context is not None else {}
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -47,10 +54,12 @@ async def measure(
     matches: Callable[[str], bool],
     *,
     origin: Origin = LOCAL_ORIGIN,
+    ssl_context: ssl.SSLContext | None = None,
     timeout: float = 30.0,
     connect_batch: int = 100,
 ) -> Result:
-    """Connect `watchers` clients, fire `trigger` once, time each client's first match."""
+    """Connect `watchers` clients, fire `trigger` once, time each client's first match.
+    `ssl_context` is for wss:// URLs (the production topology's self-signed certificate)."""
     ready = 0
     all_ready = asyncio.Event()
     fired = asyncio.Event()
@@ -87,7 +96,13 @@ async def measure(
             size = min(connect_batch, missing - offset)
             results = await asyncio.gather(
                 *(
-                    connect(url, origin=origin, max_queue=None, open_timeout=30)
+                    connect(
+                        url,
+                        origin=origin,
+                        max_queue=None,
+                        open_timeout=30,
+                        **tls_options(ssl_context),
+                    )
                     for _ in range(size)
                 ),
                 return_exceptions=True,

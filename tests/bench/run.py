@@ -19,6 +19,7 @@ import platform
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.bench.loadgen import Result, measure
+from websockets.typing import Origin
+
+from tests.bench.loadgen import LOCAL_ORIGIN, Result, measure, tls_options
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -60,15 +63,19 @@ def rss_mb(pid: int) -> float:
 
 
 class Browser:
-    """A member's session over plain HTTP: log in, then post the vote form."""
+    """A member's session over HTTP(S): log in, then post the vote form."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, ssl_context: ssl.SSLContext | None = None) -> None:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar),
+            urllib.request.HTTPSHandler(context=ssl_context),
+        )
 
     def _csrf(self) -> str:
-        return next(c.value or "" for c in self.jar if c.name == "csrftoken")
+        # "csrftoken", or "__Host-csrftoken" with the production settings.
+        return next(c.value or "" for c in self.jar if c.name.endswith("csrftoken"))
 
     def post(self, path: str, data: dict[str, str]) -> int:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._csrf()}).encode()
@@ -113,8 +120,18 @@ async def floor_run(watchers: int) -> Result:
         stop(server)
 
 
-async def platform_run(base: str, meeting: int, ballot: int, watchers: int, voter: str) -> Result:
-    browser = Browser(base)
+async def platform_run(
+    base: str,
+    meeting: int,
+    ballot: int,
+    watchers: int,
+    voter: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+) -> Result:
+    """`base` is http://host:port, or https:// through nginx (then wss://, with the
+    certificate `ssl_context` trusts and the site's own origin)."""
+    browser = Browser(base, ssl_context)
     await asyncio.to_thread(browser.login, voter)
     url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
 
@@ -132,6 +149,8 @@ async def platform_run(base: str, meeting: int, ballot: int, watchers: int, vote
         watchers,
         trigger,
         lambda message: "deliberation.vote_count_changed" in message,
+        origin=Origin(base) if ssl_context else LOCAL_ORIGIN,
+        ssl_context=ssl_context,
     )
 
 
@@ -147,28 +166,39 @@ def prepare(env: dict[str, str]) -> dict[str, int]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def idle_memory(base: str, meeting: int, pid: int, connections: int) -> tuple[float, float, int]:
-    """RSS of the server before and while holding `connections` idle sockets, and how many
-    of them it accepted."""
+def idle_memory(
+    base: str,
+    meeting: int,
+    pids: list[int],
+    connections: int,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+) -> tuple[list[float], list[float], int]:
+    """RSS of each server process before and while `connections` idle sockets are open
+    (through nginx, spread over the processes), and how many of them were accepted."""
     from websockets.asyncio.client import ClientConnection, connect
-    from websockets.typing import Origin
 
-    async def hold() -> tuple[float, int]:
+    origin = Origin(base) if ssl_context else LOCAL_ORIGIN
+
+    async def hold() -> tuple[list[float], int]:
         url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
         sockets: list[ClientConnection] = []
         for offset in range(0, connections, 50):
             batch = range(offset, min(offset + 50, connections))
             results = await asyncio.gather(
-                *(connect(url, origin=Origin("http://127.0.0.1"), open_timeout=60) for _ in batch),
+                *(
+                    connect(url, origin=origin, open_timeout=60, **tls_options(ssl_context))
+                    for _ in batch
+                ),
                 return_exceptions=True,
             )
             sockets += [ws for ws in results if not isinstance(ws, BaseException)]
         await asyncio.sleep(2)
-        used = rss_mb(pid)
+        used = [rss_mb(pid) for pid in pids]
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
         return used, len(sockets)
 
-    before = rss_mb(pid)
+    before = [rss_mb(pid) for pid in pids]
     used, held = asyncio.run(hold())
     return before, used, held
 
@@ -241,7 +271,8 @@ def main() -> None:
                     f"| lost {result.lost or '-'} floor lost {floor.lost or '-'}",
                     flush=True,
                 )
-            memory[layer] = idle_memory(base, ids["meeting"], server.pid, 1000)
+            before, used, held = idle_memory(base, ids["meeting"], [server.pid], 1000)
+            memory[layer] = (before[0], used[0], held)
         finally:
             stop(server)
     shutil.rmtree(workdir, ignore_errors=True)
@@ -251,25 +282,22 @@ def main() -> None:
 GENERATED_SECTIONS = ("## Live room fan-out", "## Memory of one server process")
 
 
-def kept_sections(path: Path) -> list[str]:
-    """The lines of the report's other sections, as they stand."""
+def kept_sections(path: Path, generated: tuple[str, ...] = GENERATED_SECTIONS) -> list[str]:
+    """The lines of the report's other sections (not `generated`), as they stand."""
     if not path.exists():
         return []
     kept: list[str] = []
     keep = False
     for line in path.read_text().splitlines():
         if line.startswith("## "):
-            keep = line.strip() not in GENERATED_SECTIONS
+            keep = line.strip() not in generated
         if keep:
             kept.append(line)
     return [*kept, ""] if kept else []
 
 
-def write_report(
-    path: Path,
-    rows: list[tuple[str, int, Result, Result]],
-    memory: dict[str, tuple[float, float, int]],
-) -> None:
+def machine() -> str:
+    """The cores, CPU model and Python a report was measured with."""
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -278,13 +306,20 @@ def write_report(
         ),
         platform.processor(),
     )
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def write_report(
+    path: Path,
+    rows: list[tuple[str, int, Result, Result]],
+    memory: dict[str, tuple[float, float, int]],
+) -> None:
     lines = [
         "# Benchmarks",
         "",
         f"Measured {datetime.date.today().isoformat()} with `make bench` "
         "(`python -m tests.bench.run`) on "
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        "one daphne process, SQLite.",
+        f"{machine()}, one daphne process, SQLite.",
         "",
         "## Live room fan-out",
         "",

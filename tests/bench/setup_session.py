@@ -1,28 +1,26 @@
 """Prepare a benchmark database: the demo, plus a meeting in session with an open ballot.
 
 Prints {"meeting": id, "ballot": id} as JSON. Run with the benchmark's environment.
+`--session-only` skips the migration and the demo, for a database that has them already
+(the production topology's).
 """
 
+import argparse
 import json
 import os
 import sys
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
-django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
+def open_session() -> dict[str, int]:
+    """A meeting of the demo council in session, every member attending, one ballot open."""
+    from django.utils import timezone
 
-from council.models import Council, Membership, Role, User  # noqa: E402
-from deliberation import actions  # noqa: E402
-from deliberation.models import Attendance, Ballot  # noqa: E402
+    from council.models import Council, Membership, Role, User
+    from deliberation import actions
+    from deliberation.models import Attendance, Ballot
 
-
-def main() -> None:
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     council = Council.objects.get(slug="numerique")
     secretariat = User.objects.get(email="secretariat@example.org")
     meeting = actions.do_create_meeting(
@@ -48,7 +46,21 @@ def main() -> None:
         question="Diffuser les séances par téléphone ?",
         acting_user=secretariat,
     )
-    json.dump({"meeting": meeting.pk, "ballot": ballot.pk}, sys.stdout)
+    return {"meeting": meeting.pk, "ballot": ballot.pk}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--session-only", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
+    django.setup()
+    if not args.session_only:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    json.dump(open_session(), sys.stdout)
 
 
 if __name__ == "__main__":

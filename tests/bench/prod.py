@@ -1,0 +1,516 @@
+"""`make bench`, production topology: nginx (TLS, HTTP/2) in front of two daphne processes,
+PostgreSQL and Redis, as tests/prod/topology.py starts them.
+
+    python -m tests.prod.topology run -- python -m tests.bench.prod
+
+- Live room fan-out: N watchers connect with wss:// through nginx (spread over both
+  processes by `least_conn`), one member casts a vote through the real HTTPS form; time
+  until each watcher has the updated tally, against the bare broadcast floor measured by the
+  same load generator in the same run.
+- Page throughput: wrk against the home, a meeting, the archive and a decision page, and
+  against a trivial Django view (/robots.txt, a template through the whole middleware stack)
+  of the same stack in the same run: read the ratio.
+- Memory: RSS of each daphne process idle, then holding 1,000 idle wss sockets.
+- `--profile`: py-spy samples both processes during a fan-out run; the top frames go in
+  the report.
+
+Timings on a shared 2-core machine are noisy: read the ratios, not the milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import datetime
+import http.client
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.bench.loadgen import Result
+from tests.bench.run import (
+    PYTHON,
+    ROOT,
+    VOTERS,
+    floor_run,
+    idle_memory,
+    machine,
+    platform_run,
+)
+from tests.prod.topology import ssl_context
+
+WRK_ARGS = ["-t2", "-c32", "-d10s"]
+IDLE_SOCKETS = 1000
+# What the report's sections are called: each run rewrites these, and only these.
+FANOUT = "## Production topology: live room fan-out"
+PAGES = "## Production topology: page throughput"
+MEMORY = "## Production topology: memory with 1,000 idle sockets"
+PROFILE = "## Production topology: where the time goes"
+GENERATED = (FANOUT, PAGES, MEMORY, PROFILE)
+
+PAGES_CODE = """
+import json
+from cms.models import MeetingPage
+page = (
+    MeetingPage.objects.live().public().exclude(meeting__title__startswith="Séance de mesure")
+    .order_by("-meeting__start").first()
+)
+print(json.dumps({"meeting_page": page.get_url()}))
+"""
+
+
+@dataclass
+class Topology:
+    """What tests/prod/topology.py's state file says about the running topology."""
+
+    state: dict
+
+    @property
+    def url(self) -> str:
+        return self.state["url"]
+
+    @property
+    def ssl(self) -> ssl.SSLContext:
+        return ssl_context(Path(self.state["workdir"]))
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, **self.state["env"], "PYTHONPATH": str(ROOT)}
+
+    @property
+    def daphne(self) -> list[dict]:
+        return self.state["daphne"]
+
+    def python(self, *args: str) -> str:
+        return subprocess.run(
+            [PYTHON, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True
+        ).stdout
+
+
+def get(topology: Topology, path: str) -> tuple[int, str]:
+    """One GET through nginx, redirects not followed."""
+    port = int(topology.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=topology.ssl, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def bench_pages(topology: Topology) -> dict[str, str]:
+    """The pages wrk loads, each checked to answer 200 first."""
+    meeting_page = json.loads(topology.python("-c", "import django; django.setup()" + PAGES_CODE))
+    _, archive = get(topology, "/decisions/")
+    decision = re.search(r'href="(/decisions/[\w-]+/\d+/\d+/)"', archive)
+    if decision is None:
+        raise RuntimeError("the archive links to no decision")
+    pages = {
+        "trivial view (/robots.txt)": "/robots.txt",
+        "home": "/",
+        "meeting page": meeting_page["meeting_page"],
+        "archive (/decisions/)": "/decisions/",
+        "decision page": decision.group(1),
+    }
+    for name, path in pages.items():
+        status, _ = get(topology, path)
+        if status != 200:
+            raise RuntimeError(f"{name} {path} answered {status}, not 200")
+    return pages
+
+
+@dataclass
+class Wrk:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # non-2xx/3xx responses and socket errors
+    seconds: float
+
+    @property
+    def ok_per_s(self) -> float:
+        """Answers that were not errors, per second."""
+        return (self.requests - self.errors) / self.seconds
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str) -> Wrk:
+    output = subprocess.run(
+        ["wrk", *WRK_ARGS, "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
+    if not latency.keys() >= {"50", "99"} or done is None:
+        raise RuntimeError(f"wrk's output is not understood:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: (.*)", output)
+    socket_errors = sum(int(n) for n in re.findall(r"\d+", sockets.group(1))) if sockets else 0
+    return Wrk(
+        requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        p50_ms=_ms(latency["50"]),
+        p99_ms=_ms(latency["99"]),
+        requests=int(done.group(1)),
+        errors=(int(non_2xx.group(1)) if non_2xx else 0) + socket_errors,
+        seconds=_ms(done.group(2) + done.group(3)) / 1000,
+    )
+
+
+def established(port: int) -> int:
+    """Established TCP connections to a local port (nginx → daphne)."""
+    output = subprocess.run(
+        ["ss", "-Htn", "state", "established", f"sport = :{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return len(output.splitlines())
+
+
+class Profiler:
+    """py-spy sampling each daphne process (busy time only: idle threads are not sampled)
+    from its start until `stop()`, which returns the top frames."""
+
+    def __init__(self, pids: list[int], folder: Path, name: str) -> None:
+        self.files = [folder / f"py-spy-{name}-{pid}.txt" for pid in pids]
+        self.processes = [
+            subprocess.Popen(
+                [
+                    str(Path(PYTHON).with_name("py-spy")), "record", "--pid", str(pid),
+                    "--rate", "200", "--format", "raw", "--nonblocking", "--output", str(path),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for pid, path in zip(pids, self.files, strict=True)
+        ]  # fmt: skip
+        time.sleep(1)  # py-spy attaches
+
+    def stop(self, count: int = 12) -> Profile:
+        """Samples, the frames most often on top of the stack (self), and the project's
+        functions most often anywhere in it (inclusive), over both processes."""
+        for process in self.processes:
+            process.send_signal(signal.SIGINT)
+        for process in self.processes:
+            process.wait(timeout=60)
+        own: collections.Counter[str] = collections.Counter()
+        inclusive: collections.Counter[str] = collections.Counter()
+        total = 0
+        for path in self.files:
+            if not path.exists():
+                continue
+            for line in path.read_text().splitlines():
+                stack, _, samples = line.rpartition(" ")
+                if not samples.isdigit():
+                    continue
+                frames = [short(frame) for frame in stack.split(";")]
+                n = int(samples)
+                total += n
+                own[frames[-1]] += n
+                for frame in set(frames):
+                    # Not the middleware: every request runs inside it.
+                    if frame.startswith(PROJECT_PACKAGES) and "middleware" not in frame:
+                        inclusive[frame] += n
+        return Profile(total, own.most_common(count), inclusive.most_common(count))
+
+
+@dataclass
+class Profile:
+    samples: int
+    own: list[tuple[str, int]]
+    inclusive: list[tuple[str, int]]
+
+
+class Spread:
+    """Connections nginx holds to each daphne port, at their busiest while running."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
+        self.busiest = dict.fromkeys(ports, 0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            counts = {port: established(port) for port in self.ports}
+            if sum(counts.values()) > sum(self.busiest.values()):
+                self.busiest = counts
+
+    def stop(self) -> list[int]:
+        self._stop.set()
+        self._thread.join()
+        return [self.busiest[port] for port in self.ports]
+
+
+PROJECT_PACKAGES = ("council/", "deliberation/", "cms/")
+
+
+def short(frame: str) -> str:
+    """`function (path/to/file.py:12)` → `file: function`, the path relative to the
+    project, site-packages or the standard library, without the line number."""
+    match = re.fullmatch(r"(.*) \((.*?)(?::\d+)?\)", frame.strip())
+    if not match:
+        return frame.strip()
+    function, path = match.groups()
+    path = re.sub(r"^.*?(site-packages/|python3\.\d+/)", "", path.removeprefix(f"{ROOT}/"))
+    return f"{path}: {function}"
+
+
+def versions(database_url: str) -> str:
+    nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+    redis = subprocess.run(["redis-cli", "info", "server"], capture_output=True, text=True).stdout
+    redis_version = re.search(r"redis_version:(\S+)", redis)
+    postgres = subprocess.run(
+        ["psql", re.sub(r"/[^/]*$", "/postgres", database_url), "-tAc", "show server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return (
+        f"{nginx.removeprefix('nginx version: ').replace('/', ' ')}, "
+        f"PostgreSQL {postgres.split(' ')[0] or '?'}, "
+        f"Redis {redis_version.group(1) if redis_version else '?'}"
+    )
+
+
+def replace_sections(path: Path, sections: dict[str, list[str]]) -> None:
+    """Rewrite `sections` of the report where they stand (appended if new); every other
+    line (the other benchmarks' sections, the commentary) is kept as it is."""
+    lines = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
+    out: list[str] = []
+    current: str | None = None
+    written: set[str] = set()
+    for line in lines:
+        if line.startswith("## "):
+            current = line.strip() if line.strip() in sections else None
+            if current is not None:
+                out += sections[current]
+                written.add(current)
+        if current is None:
+            out.append(line)
+    for title, body in sections.items():
+        if title not in written:
+            if out and out[-1] != "":
+                out.append("")
+            out += body
+    path.write_text("\n".join(out).rstrip("\n") + "\n")
+
+
+def report(
+    fanout: list[tuple[int, Result, Result, list[int]]],
+    pages: list[tuple[str, str, Wrk]],
+    memory: tuple[list[float], list[float], int, list[int]],
+    profiles: dict[str, Profile],
+    ports: list[int],
+    software: str,
+) -> dict[str, list[str]]:
+    today = datetime.date.today().isoformat()
+    stack = (
+        f"nginx with TLS and HTTP/2 in front of two daphne processes (`least_conn`), "
+        f"production settings, Redis channel layer; {software}"
+    )
+    measured = (
+        f"Measured {today} with `make bench` "
+        "(`python -m tests.prod.topology run -- python -m tests.bench.prod`) on "
+        f"{machine()}; {stack}."
+    )
+    sections: dict[str, list[str]] = {}
+    lines = [
+        FANOUT,
+        "",
+        measured,
+        "",
+        "N watchers of a meeting's public live page connect with wss:// through nginx; one "
+        "member logs in (allauth form, CSRF) and casts a vote through the HTTPS form; time "
+        "until each watcher has received the updated ballot fragment. The floor is the bare "
+        "`websockets` broadcast server (plain ws://, one process, no TLS) measured by the "
+        "same load generator in the same run.",
+        "",
+        "| N | per process | delivered | p50 | p95 | floor p95 | p95 ÷ floor p95 |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for size, result, floor, spread in fanout:
+        per_process = " + ".join(str(count) for count in spread)
+        lost = f" (lost: {result.lost})" if result.lost else ""
+        lines.append(
+            f"| {size} | {per_process} | {result.delivered_pct:.1f} % "
+            f"({result.delivered}/{size}){lost} | {result.p50_ms:.0f} ms "
+            f"| {result.p95_ms:.0f} ms | {floor.p95_ms:.0f} ms "
+            f"| {result.p95_ms / floor.p95_ms:.1f}× |"
+        )
+    sections[FANOUT] = [*lines, ""]
+
+    trivial = pages[0][2].ok_per_s
+    lines = [
+        PAGES,
+        "",
+        measured,
+        "",
+        f"`wrk {' '.join(WRK_ARGS)} --latency https://127.0.0.1:<port><path>`, one page after "
+        "the other; each page answered 200 before it was loaded. The trivial view is "
+        "/robots.txt: a template rendered by a Django view through the whole middleware "
+        "stack, as every page is; errors are wrk's non-2xx/3xx answers and socket errors; the "
+        "ratio is the page's throughput without errors to the trivial view's.",
+        "",
+        "| page | path | req/s | p50 | p99 | requests | errors | req/s without errors "
+        "| ÷ trivial view |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, path, load in pages:
+        lines.append(
+            f"| {name} | `{path}` | {load.requests_per_s:.1f} | {load.p50_ms:.0f} ms "
+            f"| {load.p99_ms:.0f} ms | {load.requests} | {load.errors} "
+            f"| {load.ok_per_s:.1f} | {load.ok_per_s / trivial:.2f} |"
+        )
+    sections[PAGES] = [*lines, ""]
+
+    before, used, held, spread_held = memory
+    lines = [
+        MEMORY,
+        "",
+        measured,
+        "",
+        f"{IDLE_SOCKETS} wss:// sockets on a meeting's live page through nginx, held idle for "
+        f"2 s; {held} were accepted.",
+        "",
+        "| process | RSS idle | RSS holding idle sockets | sockets held |",
+        "|---|---:|---:|---:|",
+    ]
+    for port, idle, holding, count in zip(ports, before, used, spread_held, strict=True):
+        lines.append(f"| daphne :{port} | {idle:.0f} MB | {holding:.0f} MB | {count} |")
+    sections[MEMORY] = [*lines, ""]
+
+    if profiles:
+        lines = [
+            PROFILE,
+            "",
+            measured,
+            "",
+            "py-spy sampling both daphne processes at 200 Hz while they are busy (idle "
+            "threads are not sampled), in a run of its own after the measured ones. "
+            "`self`: the frame on top of the stack; `inclusive`: the project's functions "
+            "anywhere in it (its middleware aside, which every request runs inside).",
+            "",
+        ]
+        for what, profile in profiles.items():
+            lines += [
+                f"{what}, {profile.samples} samples:",
+                "",
+                "| self | share | inclusive (project) | share |",
+                "|---|---:|---|---:|",
+            ]
+            for index in range(max(len(profile.own), len(profile.inclusive))):
+                own = profile.own[index] if index < len(profile.own) else ("", 0)
+                inc = profile.inclusive[index] if index < len(profile.inclusive) else ("", 0)
+                cells = [
+                    f"`{frame}` | {100 * n / profile.samples:.1f} %" if frame else " | "
+                    for frame, n in (own, inc)
+                ]
+                lines.append(f"| {cells[0]} | {cells[1]} |")
+            lines.append("")
+        sections[PROFILE] = lines
+    return sections
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--watchers", default="100,500,1000")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--profile", action="store_true", help="sample the servers with py-spy")
+    args = parser.parse_args()
+    state_path = os.environ.get("PROD_LOCAL_STATE")
+    if not state_path or not Path(state_path).exists():
+        sys.exit("Run under the topology: python -m tests.prod.topology run -- " + __spec__.name)
+    if args.profile and not Path(PYTHON).with_name("py-spy").exists():
+        sys.exit("--profile needs py-spy in the virtualenv (pip install -e '.[dev]').")
+    topology = Topology(json.loads(Path(state_path).read_text()))
+    ports = [process["port"] for process in topology.daphne]
+    pids = [process["pid"] for process in topology.daphne]
+    ids = json.loads(topology.python("-m", "tests.bench.setup_session", "--session-only"))
+    pages = bench_pages(topology)
+    software = versions(topology.state["database_url"])
+    voters = iter(VOTERS)
+    context = topology.ssl
+    sizes = [int(n) for n in args.watchers.split(",")]
+
+    def vote(size: int) -> tuple[Result, list[int]]:
+        spread = Spread(ports)
+        result = asyncio.run(
+            platform_run(
+                topology.url,
+                ids["meeting"],
+                ids["ballot"],
+                size,
+                next(voters),
+                ssl_context=context,
+            )
+        )
+        return result, spread.stop()
+
+    # One vote unmeasured first: each process's first requests pay for imports and templates.
+    vote(10)
+    fanout: list[tuple[int, Result, Result, list[int]]] = []
+    for size in sizes:
+        floor = asyncio.run(floor_run(size))
+        result, spread = vote(size)
+        fanout.append((size, result, floor, spread))
+        print(
+            f"N={size:5}: connected {result.connected} delivered {result.delivered_pct:5.1f} % "
+            f"p50 {result.p50_ms:7.1f} ms p95 {result.p95_ms:7.1f} ms | floor p95 "
+            f"{floor.p95_ms:6.1f} ms | ratio {result.p95_ms / floor.p95_ms:5.1f}× "
+            f"| per process {spread} | lost {result.lost or '-'}",
+            flush=True,
+        )
+    loads: list[tuple[str, str, Wrk]] = []
+    for name, path in pages.items():
+        load = wrk(topology.url + path)
+        loads.append((name, path, load))
+        print(
+            f"{name:28} {load.requests_per_s:7.1f} req/s p50 {load.p50_ms:6.0f} ms "
+            f"p99 {load.p99_ms:6.0f} ms errors {load.errors}",
+            flush=True,
+        )
+    sampler = Spread(ports)
+    before, used, held = idle_memory(
+        topology.url, ids["meeting"], pids, IDLE_SOCKETS, ssl_context=context
+    )
+    held_spread = sampler.stop()
+    print(f"memory: idle {before} MB, holding {held} sockets {held_spread}: {used} MB", flush=True)
+
+    profiles: dict[str, Profile] = {}
+    if args.profile:
+        folder = Path(topology.state["workdir"])
+        profiler = Profiler(pids, folder, "fanout")
+        vote(500)
+        profiles["Fan-out, N = 500 (connections, the vote, the push)"] = profiler.stop()
+        profiler = Profiler(pids, folder, "home")
+        wrk(topology.url + "/")
+        profiles["Home page under wrk"] = profiler.stop()
+    sections = report(
+        fanout,
+        loads,
+        (before, used, held, held_spread),
+        profiles,
+        ports,
+        software,
+    )
+    replace_sections(Path(args.output), sections)
+    print("\n".join(line for body in sections.values() for line in body))
+
+
+if __name__ == "__main__":
+    main()
