@@ -10,6 +10,13 @@ once per socket. A push then costs the channel layer one message per process (wi
 one write, one read), and the relay hands its text to each local socket of that audience,
 as a bare broadcast server would. Joined per socket, a push to 500 watchers was 500
 messages serialised, stored in Redis and popped one round trip at a time.
+
+Redis keeps group memberships in memory only: when it restarts (or its database is
+flushed) every membership is gone, and a process's sockets would silently stop receiving.
+Each relay therefore checks every few seconds that it is still in its group; when it is not,
+or when its reads failed meanwhile, it joins again and closes its sockets with 1012
+("service restart"): the pages reconnect with backoff, which joins their groups again, and
+resync, which fetches whatever happened while the layer was away.
 """
 
 from __future__ import annotations
@@ -33,9 +40,16 @@ logger = logging.getLogger(__name__)
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
+# The layer restarted: the page reconnects (and so resyncs) after its backoff.
+CLOSE_LAYER_RESTARTED = 1012
+
 # Group memberships expire in the channel layer (a day by default): renew well before.
 RELAY_RENEW_SECONDS = 3600
 RELAY_RETRY_SECONDS = 1.0
+# How often a relay checks that the layer still has its membership (one ZSCORE), and how
+# long a check may take (redis-py retries a refused connection with backoff for seconds).
+RELAY_CHECK_SECONDS = 2.0
+RELAY_CHECK_TIMEOUT = 1.0
 
 
 class _Relay:
@@ -48,13 +62,15 @@ class _Relay:
         self.channel = ""
         self.started: asyncio.Task[None] | None = None
         self.tasks: list[asyncio.Task[None]] = []
+        # Set when a read failed: pushes may have been lost, the sockets must resync.
+        self.interrupted = False
 
     async def start(self) -> None:
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(self.group, self.channel)
         self.tasks = [
             asyncio.create_task(self._forward()),
-            asyncio.create_task(self._renew()),
+            asyncio.create_task(self._watch()),
         ]
 
     async def _forward(self) -> None:
@@ -64,14 +80,11 @@ class _Relay:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # The layer's server went away (Redis restarting): wait, join again. The
-                # pages resync on their own when their sockets drop; those that stayed up
-                # get the next push.
+                # The layer's server went away (Redis restarting): `_watch` joins again
+                # once it is back and has the sockets resync.
                 logger.warning("Relay of %s lost the channel layer", self.group, exc_info=True)
+                self.interrupted = True
                 await asyncio.sleep(RELAY_RETRY_SECONDS)
-                # Retried on the next turn if the layer is still away.
-                with contextlib.suppress(Exception):
-                    await self.layer.group_add(self.group, self.channel)
                 continue
             if message.get("type") != events.PUSH_TYPE:
                 continue
@@ -82,13 +95,43 @@ class _Relay:
                 except Exception:
                     logger.debug("A socket of %s closed during a push", self.group)
 
-    async def _renew(self) -> None:
+    async def _joined(self) -> bool:
+        """Whether the layer still lists this relay in its group."""
+        group_key = getattr(self.layer, "_group_key", None)
+        if group_key is None:
+            # A layer in this process's memory (tests, development) cannot lose it.
+            return True
+        connection = self.layer.connection(self.layer.consistent_hash(self.group))
+        return await connection.zscore(group_key(self.group), self.channel) is not None
+
+    async def _watch(self) -> None:
+        """Renew the membership; join again, and have the sockets resync, if it was lost."""
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
         while True:
-            await asyncio.sleep(RELAY_RENEW_SECONDS)
+            await asyncio.sleep(RELAY_CHECK_SECONDS)
             try:
-                await self.layer.group_add(self.group, self.channel)
+                joined = await asyncio.wait_for(self._joined(), RELAY_CHECK_TIMEOUT)
+                lost = not joined or self.interrupted
+                if lost or loop.time() - renewed >= RELAY_RENEW_SECONDS:
+                    await asyncio.wait_for(
+                        self.layer.group_add(self.group, self.channel), RELAY_CHECK_TIMEOUT
+                    )
+                    renewed = loop.time()
             except Exception:
-                logger.warning("Relay of %s could not renew its group", self.group)
+                # Still away: the next turn tries again.
+                logger.warning("Relay of %s cannot reach the channel layer", self.group)
+                continue
+            if lost:
+                self.interrupted = False
+                logger.warning(
+                    "Relay of %s joined its group again; its %d sockets reconnect to resync",
+                    self.group,
+                    len(self.sockets),
+                )
+                for socket in list(self.sockets):
+                    with contextlib.suppress(Exception):
+                        await socket.close(code=CLOSE_LAYER_RESTARTED)
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -136,6 +179,18 @@ async def leave_relay(consumer: AsyncWebsocketConsumer, group: str) -> None:
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # A consumer that ends by an error (its channel's read failed: Redis went away)
+            # gets no `disconnect`; the server closes its socket (1011) and the page comes
+            # back. It must not stay among its relay's sockets.
+            relayed = getattr(self, "relayed", "")
+            if relayed:
+                with contextlib.suppress(Exception):
+                    await leave_relay(self, relayed)
+
     async def connect(self) -> None:
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
