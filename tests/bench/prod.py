@@ -45,6 +45,7 @@ from tests.bench.run import (
     idle_memory,
     machine,
     platform_run,
+    rss_mb,
 )
 from tests.prod.topology import ssl_context
 
@@ -313,7 +314,7 @@ def replace_sections(path: Path, sections: dict[str, list[str]]) -> None:
 def report(
     fanout: list[tuple[int, Result, Result, list[int]]],
     pages: list[tuple[str, str, Wrk]],
-    memory: tuple[list[float], list[float], int, list[int]],
+    memory: tuple[list[float], list[float], list[float], int, list[int]],
     profiles: dict[str, Profile],
     ports: list[int],
     software: str,
@@ -378,20 +379,26 @@ def report(
         )
     sections[PAGES] = [*lines, ""]
 
-    before, used, held, spread_held = memory
+    start, before, used, held, spread_held = memory
     lines = [
         MEMORY,
         "",
         measured,
         "",
         f"{IDLE_SOCKETS} wss:// sockets on a meeting's live page through nginx, held idle for "
-        f"2 s; {held} were accepted.",
+        f"2 s; {held} were accepted. RSS at start: before this benchmark's first request "
+        "(the processes have answered /healthz only); idle: after the fan-out and page "
+        "runs, no socket open.",
         "",
-        "| process | RSS idle | RSS holding idle sockets | sockets held |",
-        "|---|---:|---:|---:|",
+        "| process | RSS at start | RSS idle | RSS holding idle sockets | sockets held |",
+        "|---|---:|---:|---:|---:|",
     ]
-    for port, idle, holding, count in zip(ports, before, used, spread_held, strict=True):
-        lines.append(f"| daphne :{port} | {idle:.0f} MB | {holding:.0f} MB | {count} |")
+    for port, first, idle, holding, count in zip(
+        ports, start, before, used, spread_held, strict=True
+    ):
+        lines.append(
+            f"| daphne :{port} | {first:.0f} MB | {idle:.0f} MB | {holding:.0f} MB | {count} |"
+        )
     sections[MEMORY] = [*lines, ""]
 
     if profiles:
@@ -441,6 +448,7 @@ def main() -> None:
     ports = [process["port"] for process in topology.daphne]
     pids = [process["pid"] for process in topology.daphne]
     ids = json.loads(topology.python("-m", "tests.bench.setup_session", "--session-only"))
+    at_start = [rss_mb(pid) for pid in pids]
     pages = bench_pages(topology)
     software = versions(topology.state["database_url"])
     voters = iter(VOTERS)
@@ -503,7 +511,7 @@ def main() -> None:
     sections = report(
         fanout,
         loads,
-        (before, used, held, held_spread),
+        (at_start, before, used, held, held_spread),
         profiles,
         ports,
         software,
