@@ -131,7 +131,20 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if PRODUCTION and not DATABASE_URL:
     env_required("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI a request's queries may run in a thread of their own: persistent
+        # connections (CONN_MAX_AGE) would pile up until PostgreSQL refuses more clients.
+        # A pool per process instead; with health checks, a connection broken by a
+        # database restart is replaced when it is taken.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": 2,
+                "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
+                "timeout": 10,
+            }
+        }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_conseil")}
 else:
     DATABASES = {
