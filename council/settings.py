@@ -136,13 +136,14 @@ if DATABASE_URL:
         # Under ASGI a request's queries may run in a thread of their own: persistent
         # connections (CONN_MAX_AGE) would pile up until PostgreSQL refuses more clients.
         # A pool per process instead; with health checks, a connection broken by a
-        # database restart is replaced when it is taken.
+        # database restart is replaced when it is taken. A request waits for a connection
+        # a few seconds at most (a restart of a second goes unnoticed), then gets the 503 page.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         DATABASES["default"]["OPTIONS"] = {
             "pool": {
                 "min_size": 2,
                 "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
-                "timeout": 10,
+                "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "3")),
             }
         }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_conseil")}

@@ -25,10 +25,8 @@ import collections
 import datetime
 import http.client
 import json
-import os
 import re
 import signal
-import ssl
 import subprocess
 import sys
 import threading
@@ -47,7 +45,7 @@ from tests.bench.run import (
     platform_run,
     rss_mb,
 )
-from tests.prod.topology import ssl_context
+from tests.prod.topology import Running
 
 WRK_ARGS = ["-t2", "-c32", "-d10s"]
 IDLE_SOCKETS = 1000
@@ -69,35 +67,7 @@ print(json.dumps({"meeting_page": page.get_url()}))
 """
 
 
-@dataclass
-class Topology:
-    """What tests/prod/topology.py's state file says about the running topology."""
-
-    state: dict
-
-    @property
-    def url(self) -> str:
-        return self.state["url"]
-
-    @property
-    def ssl(self) -> ssl.SSLContext:
-        return ssl_context(Path(self.state["workdir"]))
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {**os.environ, **self.state["env"], "PYTHONPATH": str(ROOT)}
-
-    @property
-    def daphne(self) -> list[dict]:
-        return self.state["daphne"]
-
-    def python(self, *args: str) -> str:
-        return subprocess.run(
-            [PYTHON, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True
-        ).stdout
-
-
-def get(topology: Topology, path: str) -> tuple[int, str]:
+def get(topology: Running, path: str) -> tuple[int, str]:
     """One GET through nginx, redirects not followed."""
     port = int(topology.url.rsplit(":", 1)[1])
     connection = http.client.HTTPSConnection("127.0.0.1", port, context=topology.ssl, timeout=30)
@@ -109,9 +79,9 @@ def get(topology: Topology, path: str) -> tuple[int, str]:
         connection.close()
 
 
-def bench_pages(topology: Topology) -> dict[str, str]:
+def bench_pages(topology: Running) -> dict[str, str]:
     """The pages wrk loads, each checked to answer 200 first."""
-    meeting_page = json.loads(topology.python("-c", "import django; django.setup()" + PAGES_CODE))
+    meeting_page = json.loads(topology.python(PAGES_CODE))
     _, archive = get(topology, "/decisions/")
     decision = re.search(r'href="(/decisions/[\w-]+/\d+/\d+/)"', archive)
     if decision is None:
@@ -439,15 +409,14 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--profile", action="store_true", help="sample the servers with py-spy")
     args = parser.parse_args()
-    state_path = os.environ.get("PROD_LOCAL_STATE")
-    if not state_path or not Path(state_path).exists():
+    topology = Running.from_environment()
+    if topology is None:
         sys.exit("Run under the topology: python -m tests.prod.topology run -- " + __spec__.name)
     if args.profile and not Path(PYTHON).with_name("py-spy").exists():
         sys.exit("--profile needs py-spy in the virtualenv (pip install -e '.[dev]').")
-    topology = Topology(json.loads(Path(state_path).read_text()))
-    ports = [process["port"] for process in topology.daphne]
-    pids = [process["pid"] for process in topology.daphne]
-    ids = json.loads(topology.python("-m", "tests.bench.setup_session", "--session-only"))
+    ports = [process["port"] for process in topology.state["daphne"]]
+    pids = [process["pid"] for process in topology.state["daphne"]]
+    ids = json.loads(topology.run("-m", "tests.bench.setup_session", "--session-only"))
     at_start = [rss_mb(pid) for pid in pids]
     pages = bench_pages(topology)
     software = versions(topology.state["database_url"])

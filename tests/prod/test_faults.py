@@ -31,17 +31,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH
-from tests.prod.conftest import Prod
+from tests.prod.client import BUSY_RETRY_SECONDS, Client, Response, login
+from tests.prod.topology import Running as Prod
 
-PASSWORD = "conseil-ouvert-demo"
 # The demo council's members with a vote (membre11 and membre12 are substitutes).
 MEMBERS = [f"membre{n}@example.org" for n in range(1, 11)]
 ALREADY_RECORDED = "Ce vote a déjà été enregistré."
@@ -53,92 +51,6 @@ REDIS_START = [
     "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
     "--logfile", "/var/log/redis/ci.log",
 ]  # fmt: skip
-
-
-# --- HTTP as a member's browser speaks it ------------------------------------------------
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-
-class Client:
-    """One person's cookies; requests go through nginx (HTTPS) or, with `port`, straight to
-    one daphne process with the headers nginx adds (daphne runs with --proxy-headers)."""
-
-    def __init__(self, prod: Prod) -> None:
-        self.prod = prod
-        self.origin = prod.url
-        self.netloc = urlsplit(prod.url).netloc
-        self.cookies: dict[str, str] = {}
-
-    @property
-    def csrf(self) -> str:
-        return next((v for k, v in self.cookies.items() if k.endswith("csrftoken")), "")
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        form: dict[str, str] | None = None,
-        port: int | None = None,
-        timeout: float = 15,
-    ) -> Response:
-        headers = {"Host": self.netloc, "Accept-Language": "fr"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode({**form, "csrfmiddlewaretoken": self.csrf}).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        connection: http.client.HTTPConnection
-        if port is None:
-            split = urlsplit(self.origin)
-            connection = http.client.HTTPSConnection(
-                split.hostname or "127.0.0.1", split.port, context=self.prod.ssl, timeout=timeout
-            )
-        else:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-            headers["X-Forwarded-Proto"] = "https"
-            headers["X-Forwarded-For"] = "127.0.0.1"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie: SimpleCookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                self.cookies[name] = morsel.value
-        return Response(response.status, response.headers, text)
-
-
-# The machine's PostgreSQL is shared: when other work holds all its connections, a request
-# gets the 503 page (Retry-After) and is tried again, as its Retry-After invites.
-BUSY_RETRY_SECONDS = 60
-
-
-def login(prod: Prod, email: str) -> Client:
-    client = Client(prod)
-    deadline = time.monotonic() + BUSY_RETRY_SECONDS
-    while True:
-        if client.request("GET", "/accounts/login/").status == 200:
-            response = client.request(
-                "POST", "/accounts/login/", form={"login": email, "password": PASSWORD}
-            )
-            if response.status == 302:
-                return client
-            assert response.status == 503, f"{email} could not log in: {response.status}"
-        assert time.monotonic() < deadline, f"{email} could not log in: service unavailable"
-        time.sleep(0.5)  # pacing the retries
 
 
 @pytest.fixture(scope="module")
@@ -740,7 +652,7 @@ def test_a_database_outage_answers_503_and_service_resumes_by_itself(
     try:
         futures = {name: executor.submit(timed, call) for name, call in calls.items()}
         # The database stays away five seconds, or until each request has had its answer
-        # (a request waits for a connection up to the pool's timeout), at most
+        # (a request waits for a connection up to the pool's timeout, 3 s), at most
         # MAX_OUTAGE_SECONDS: the length of the fault, not a wait for a result.
         concurrent.futures.wait(futures.values(), timeout=MAX_OUTAGE_SECONDS)
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped_at)))

@@ -192,6 +192,52 @@ def ssl_context(workdir: Path = WORKDIR) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(workdir / "cert.pem"))
 
 
+@dataclass
+class Running:
+    """A running topology, as its state file describes it (for tests and benchmarks)."""
+
+    state_path: Path
+
+    @property
+    def state(self) -> dict:
+        # Read each time: a restarted daphne has a new pid.
+        return json.loads(self.state_path.read_text())
+
+    @property
+    def url(self) -> str:
+        return self.state["url"]
+
+    @property
+    def ssl(self) -> ssl.SSLContext:
+        return ssl_context(Path(self.state["workdir"]))
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment the daphne processes run with (settings, database, Redis)."""
+        return {**os.environ, **self.state["env"], "PYTHONPATH": str(ROOT)}
+
+    def run(self, *args: str, timeout: float = 300) -> str:
+        """Run Python (`-m module …`, `-c code`) in that environment; its output."""
+        result = subprocess.run(
+            [PYTHON, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            timeout=timeout,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"python {' '.join(args)[:80]} failed:\n{result.stdout}\n{result.stderr}"
+            )
+        return result.stdout
+
+    def python(self, code: str, timeout: float = 120) -> str:
+        """Run Django code against the topology's database; its output."""
+        return self.run("-c", "import django; django.setup()\n" + code, timeout=timeout)
+
+    @classmethod
+    def from_environment(cls) -> Running | None:
+        path = os.environ.get("PROD_LOCAL_STATE")
+        return cls(Path(path)) if path and Path(path).exists() else None
+
+
 class Topology:
     def __init__(self, config: Config | None = None, workdir: Path = WORKDIR) -> None:
         self.config = config or Config()
