@@ -80,6 +80,7 @@ def django_env(config: Config, workdir: Path) -> dict[str, str]:
         "CHANNEL_PREFIX": "prodlocal",
         "CACHE_PREFIX": "prodlocal",
         "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "staticfiles"),
         # The demo's accounts, so that people can log in (they skip the TOTP set-up).
         "DEMO": "1",
         "LOG_LEVEL": "WARNING",
@@ -104,6 +105,7 @@ def nginx_site(config: Config, workdir: Path) -> str:
         (r"https://\$host\$request_uri", f"https://$host:{config.https_port}$request_uri"),
         (r"/etc/letsencrypt/live/conseil\.example\.org/fullchain\.pem", str(workdir / "cert.pem")),
         (r"/etc/letsencrypt/live/conseil\.example\.org/privkey\.pem", str(workdir / "key.pem")),
+        (r"/srv/conseil-ouvert/staticfiles", f"{workdir}/staticfiles"),
         (r"/srv/conseil-ouvert/media/", f"{workdir}/media/"),
         (r"/srv/conseil-ouvert/", f"{ROOT}/"),
         (r"proxy_set_header Host \$host;", "proxy_set_header Host $http_host;"),
@@ -291,7 +293,7 @@ class Topology:
                 for name in (
                     "DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS",
                     "CSRF_TRUSTED_ORIGINS", "BASE_URL", "DATABASE_URL", "REDIS_URL",
-                    "CHANNEL_PREFIX", "CACHE_PREFIX", "MEDIA_ROOT", "DEMO",
+                    "CHANNEL_PREFIX", "CACHE_PREFIX", "MEDIA_ROOT", "STATIC_ROOT", "DEMO",
                 )
             },
         }  # fmt: skip
