@@ -107,7 +107,6 @@ def nginx_site(config: Config, workdir: Path) -> str:
         (r"/etc/letsencrypt/live/conseil\.example\.org/privkey\.pem", str(workdir / "key.pem")),
         (r"/srv/conseil-ouvert/staticfiles", f"{workdir}/staticfiles"),
         (r"/srv/conseil-ouvert/media/", f"{workdir}/media/"),
-        (r"/srv/conseil-ouvert/", f"{ROOT}/"),
         (r"proxy_set_header Host \$host;", "proxy_set_header Host $http_host;"),
     ]
     for pattern, replacement in replacements:
@@ -115,6 +114,8 @@ def nginx_site(config: Config, workdir: Path) -> str:
         count += found
         if not found:
             raise RuntimeError(f"docs/deploy/nginx.conf no longer has {pattern!r}")
+    if "/srv/" in site or "/etc/letsencrypt/" in site:
+        raise RuntimeError("docs/deploy/nginx.conf names a server path this run does not move")
     return site
 
 
