@@ -13,7 +13,10 @@ import sys
 import django
 
 
-def open_session() -> dict[str, int]:
+def open_session(
+    title: str = "Séance de mesure de charge",
+    question: str = "Diffuser les séances par téléphone ?",
+) -> dict[str, int]:
     """A meeting of the demo council in session, every member attending, one ballot open."""
     from django.utils import timezone
 
@@ -25,7 +28,7 @@ def open_session() -> dict[str, int]:
     secretariat = User.objects.get(email="secretariat@example.org")
     meeting = actions.do_create_meeting(
         council,
-        title="Séance de mesure de charge",
+        title=title,
         start=timezone.now(),
         place="Salle du conseil",
         items=[("Mesure de la diffusion en direct", "decision")],
@@ -43,7 +46,7 @@ def open_session() -> dict[str, int]:
     ballot = actions.do_open_ballot(
         item,
         subject=Ballot.Subject.PROCEDURAL,
-        question="Diffuser les séances par téléphone ?",
+        question=question,
         acting_user=secretariat,
     )
     return {"meeting": meeting.pk, "ballot": ballot.pk}

@@ -110,40 +110,13 @@ def run_python(prod: Prod, code: str) -> str:
         time.sleep(1)  # pacing the retries
 
 
-OPEN_SESSION = """
-import json
-from django.utils import timezone
-from council.models import Council, Membership, Role, User
-from deliberation import actions
-from deliberation.models import Attendance, Ballot
-
-council = Council.objects.get(slug="numerique")
-secretariat = User.objects.get(email="secretariat@example.org")
-meeting = actions.do_create_meeting(
-    council, title=TITLE, start=timezone.now(), place="Salle du conseil",
-    items=[("Point soumis au vote", "decision")], acting_user=secretariat,
-)
-for membership in Membership.objects.current().filter(
-    council=council, role__in=[Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER]
-):
-    actions.do_set_attendance(
-        meeting, membership, Attendance.Status.REMOTE, acting_user=secretariat
-    )
-actions.do_open_meeting(meeting, acting_user=secretariat)
-item = meeting.agenda_items.get()
-actions.do_open_item(item, acting_user=secretariat)
-ballot = actions.do_open_ballot(
-    item, subject=Ballot.Subject.PROCEDURAL, question=TITLE + " ?", acting_user=secretariat
-)
-print(json.dumps({"meeting": meeting.pk, "ballot": ballot.pk}))
-"""
-
-
 def open_session(prod: Prod, title: str) -> tuple[int, int]:
     """A meeting in session, every member attending remotely, one ballot open."""
-    ids = json.loads(
-        run_python(prod, f"TITLE = {title!r}\n" + OPEN_SESSION).strip().splitlines()[-1]
+    code = (
+        "import json\nfrom tests.bench.setup_session import open_session\n"
+        f"print(json.dumps(open_session(title={title!r}, question={title + ' ?'!r})))"
     )
+    ids = json.loads(run_python(prod, code).strip().splitlines()[-1])
     return ids["meeting"], ids["ballot"]
 
 
