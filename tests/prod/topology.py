@@ -250,7 +250,6 @@ class Topology:
         self.nginx: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
-        self.restarts = 0
 
     # --- processes ----------------------------------------------------------------------
 
@@ -273,7 +272,6 @@ class Topology:
                 if self._stopping.wait(RESTART_SEC):
                     return
                 self._start_daphne(port)
-                self.restarts += 1
                 self.write_state()
 
     def write_state(self) -> None:
