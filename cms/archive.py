@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.models import Council
-from deliberation import chain, diff
+from deliberation import chain, diff, selectors
 from deliberation.models import Decision, Meeting
 
 PAGE_SIZE = 20
@@ -285,10 +285,12 @@ CHOICE_LABELS = {
 }
 
 
-def tally_rows(tally: dict[str, Any]) -> list[dict[str, Any]]:
+def tally_rows(decision: Decision) -> list[dict[str, Any]]:
+    """The decision's counts by channel (open ballots only), then the total."""
+    shown = {**selectors.public_channels(decision), "total": decision.tally.get("total", {})}
     rows = []
     for key, label in CHANNEL_LABELS.items():
-        counts = tally.get(key)
+        counts = shown.get(key)
         if not isinstance(counts, dict):
             continue
         if key != "total" and not any(counts.get(c) for c in CHOICE_LABELS):
@@ -349,7 +351,7 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
             "decision": decision,
             "updated": decision.closed_at,
             "amendment_diff": amendment_diff,
-            "tally_rows": tally_rows(decision.tally),
+            "tally_rows": tally_rows(decision),
             "named_votes": named,
             "meeting_page": meeting_page,
             "recommendation": recommendation,

@@ -10,8 +10,6 @@ all come through here.
 from __future__ import annotations
 
 import datetime
-import secrets
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,11 +41,11 @@ from deliberation.models import (
     Proposal,
     ProposalVersion,
     Proxy,
-    SecretChoice,
     SpeakerRequest,
     Vote,
 )
 from deliberation.selectors import Seat
+from deliberation.urn import Urn
 
 TITLE_MAX = 255
 QUESTION_MAX = 500
@@ -1165,6 +1163,10 @@ def do_open_ballot(
             )
     except IntegrityError:
         raise ActionError(_("Un scrutin est déjà ouvert sur ce point.")) from None
+    if ballot.is_secret:
+        # Sealed empty from the start: every version of the urn has the same size.
+        ballot.urn = selectors.ballot_urn(ballot).seal(ballot.pk)
+        ballot.save(update_fields=["urn"])
     _audit(
         "ballot_opened",
         actor=acting_user,
@@ -1183,6 +1185,46 @@ def do_open_ballot(
     return ballot
 
 
+def _room_method_for(secrecy: str, room_method: Any) -> str:
+    """How the room votes: chosen, or by default roll call (open) or paper ballots (secret).
+
+    A secret ballot's room part is paper ballots counted by the tellers, entered as totals:
+    a roll call would have the secretariat write down each member's choice by name, and a
+    show of hands lets everyone in the room see it. Paper ballots are anonymous, so they
+    cannot make an open (named) vote.
+    """
+    secret = secrecy == Ballot.Secrecy.SECRET
+    if room_method in (None, ""):
+        return Ballot.RoomMethod.PAPER if secret else Ballot.RoomMethod.ROLL_CALL
+    if room_method not in Ballot.RoomMethod.values:
+        raise ActionError(_("Choisissez comment la salle vote."), "room_method")
+    if secret and room_method == Ballot.RoomMethod.ROLL_CALL:
+        raise ActionError(
+            _(
+                "Un scrutin secret ne se vote pas par appel nominal : en salle, il se vote "
+                "sur bulletins papier comptés par les scrutateurs."
+            ),
+            "room_method",
+        )
+    if secret and room_method == Ballot.RoomMethod.SHOW_OF_HANDS:
+        raise ActionError(
+            _(
+                "Un scrutin secret ne se vote pas à main levée : en salle, il se vote sur "
+                "bulletins papier comptés par les scrutateurs."
+            ),
+            "room_method",
+        )
+    if not secret and room_method == Ballot.RoomMethod.PAPER:
+        raise ActionError(
+            _(
+                "Les bulletins papier sont anonymes : ils servent aux scrutins secrets. Pour un "
+                "vote nominatif, la salle vote par appel nominal ou à main levée."
+            ),
+            "room_method",
+        )
+    return str(room_method)
+
+
 def check_open_ballot(
     item: AgendaItem,
     *,
@@ -1192,7 +1234,7 @@ def check_open_ballot(
     question: Any = "",
     secrecy: Any = Ballot.Secrecy.OPEN,
     rule: Any = Ballot.Rule.SIMPLE,
-    room_method: Any = Ballot.RoomMethod.ROLL_CALL,
+    room_method: Any = "",
     show_running_tally: bool = False,
     acting_user: User,
 ) -> Ballot:
@@ -1208,8 +1250,7 @@ def check_open_ballot(
         raise ActionError(_("Choisissez un vote nominatif ou secret."), "secrecy")
     if rule not in Ballot.Rule.values:
         raise ActionError(_("Choisissez la règle de majorité."), "rule")
-    if room_method not in Ballot.RoomMethod.values:
-        raise ActionError(_("Choisissez comment la salle vote."), "room_method")
+    room_method = _room_method_for(secrecy, room_method)
     if secrecy == Ballot.Secrecy.SECRET and show_running_tally:
         # Each count pushed after each vote would reveal every choice, one by one.
         raise ActionError(
@@ -1312,11 +1353,13 @@ def _record(
         with transaction.atomic():
             if ballot.is_secret:
                 BallotParticipation.objects.create(**fields)
-                _add_secret_choice(ballot, choice, channel)
             else:
                 Vote.objects.create(choice=choice, **fields)
     except IntegrityError:
         raise ActionError(_("Ce vote a déjà été enregistré."), "choice") from None
+    if ballot.is_secret:
+        # Online and proxy votes share the urn's "online" part: no split by channel.
+        _reseal(ballot, lambda urn: urn.add(selectors.URN_ONLINE, choice))
     # Never the choice of a secret ballot in the audit trail.
     _audit(
         "vote_recorded",
@@ -1330,20 +1373,12 @@ def _record(
     )
 
 
-def _add_secret_choice(ballot: Ballot, choice: str, channel: str) -> None:
-    """Store a secret choice so that nothing ties it to the participation stored with it.
-
-    The ballot's whole set of choices is rewritten in a random order with fresh random ids:
-    the newest choice is not the last row written, and every choice shares the writing
-    transaction, so neither storage order nor row metadata points at one voter.
-    """
-    existing = list(SecretChoice.objects.filter(ballot=ballot).values_list("choice", "channel"))
-    existing.append((choice, channel))
-    secrets.SystemRandom().shuffle(existing)
-    SecretChoice.objects.filter(ballot=ballot).delete()
-    SecretChoice.objects.bulk_create(
-        SecretChoice(id=uuid.uuid4(), ballot=ballot, choice=c, channel=ch) for c, ch in existing
-    )
+def _reseal(ballot: Ballot, change: Any) -> None:
+    """Open the ballot's urn, change it, seal it again under a fresh nonce (row locked)."""
+    urn: Urn = selectors.ballot_urn(ballot)
+    change(urn)
+    ballot.urn = urn.seal(ballot.pk)
+    ballot.save(update_fields=["urn"])
 
 
 def _already_voted(ballot: Ballot, owner: Membership) -> bool:
@@ -1380,12 +1415,15 @@ def do_cast_vote(
         if proxy_for_id is not None:
             raise ActionError(_("Aucune procuration de ce membre n'est détenue ici."), "proxy_for")
         raise ActionError(_("Ce membre n'a pas de droit de vote dans cette séance."))
+    if channel == Channel.ROOM_ROLL_CALL and (
+        ballot.is_secret or ballot.room_method != Ballot.RoomMethod.ROLL_CALL
+    ):
+        raise ActionError(_("Ce scrutin ne se vote pas par appel nominal en salle."))
     if channel == Channel.ROOM_ROLL_CALL and not seat.in_room:
         raise ActionError(_("Ce membre n'est pas présent en salle."), "voter")
-    if ballot.room_method == Ballot.RoomMethod.SHOW_OF_HANDS and seat.in_room:
-        raise ActionError(
-            _("Ce scrutin compte la salle à main levée : les membres en salle y votent.")
-        )
+    refusal = selectors.online_vote_refusal(ballot, seat)
+    if refusal:
+        raise ActionError(refusal)
     if channel == Channel.ONLINE and seat.in_room and not meeting.allows_remote:
         raise ActionError(_("Cette séance se tient en présentiel : votez en salle."))
     if _already_voted(ballot, _seat_owner(seat, presence)):
@@ -1493,8 +1531,8 @@ def check_record_room_vote(
         ballot,
         _("Seul le secrétariat enregistre les votes de la salle."),
     )
-    if ballot.room_method == Ballot.RoomMethod.SHOW_OF_HANDS:
-        raise ActionError(_("Ce scrutin compte la salle à main levée : saisissez les totaux."))
+    if ballot.room_counts_totals:
+        raise ActionError(_("Ce scrutin compte la salle par totaux : saisissez-les."))
     voter = _optional_id(voter_id, "voter", _("Ce membre est inconnu."))
     if voter is None:
         raise ActionError(_("Choisissez le membre qui vote."), "voter")
@@ -1510,44 +1548,67 @@ def check_record_room_vote(
 
 
 @transaction.atomic
-def do_record_show_of_hands(
+def do_record_room_totals(
     ballot_id: int, yes: int, no: int, abstain: int, *, acting_user: User
 ) -> Ballot:
+    """The room's totals: a show of hands (open ballot), or the tellers' count of the paper
+    ballots (secret ballot, sealed in the urn). Entered again, they replace the previous."""
     ballot = _locked_open_ballot(ballot_id)
-    room_voters = sum(1 for s in selectors.voters_for(ballot.agenda_item.meeting) if s.in_room)
+    meeting = ballot.agenda_item.meeting
+    presence = selectors.presence(meeting)
+    voted = selectors.voted_seat_ids(ballot)
+    room_voters = sum(
+        1 for s in presence.seats if s.in_room and _seat_owner(s, presence).pk not in voted
+    )
     if yes + no + abstain > room_voters:
         raise ActionError(
             _("La salle compte %(n)s votes possibles : les totaux saisis (%(sum)s) les dépassent.")
             % {"n": room_voters, "sum": yes + no + abstain},
             "yes",
         )
-    previous = [ballot.room_yes, ballot.room_no, ballot.room_abstain]
-    ballot.room_yes, ballot.room_no, ballot.room_abstain = yes, no, abstain
     ballot.room_recorded_by = acting_user
-    ballot.save(update_fields=["room_yes", "room_no", "room_abstain", "room_recorded_by"])
-    _audit(
-        "show_of_hands_recorded",
-        actor=acting_user,
-        meeting=ballot.agenda_item.meeting,
-        ballot=ballot,
-        totals=[yes, no, abstain],
-        previous=previous,
-    )
+    if ballot.is_secret:
+        previous_count = ballot.paper_ballots
+        counts = {Choice.YES: yes, Choice.NO: no, Choice.ABSTAIN: abstain}
+        _reseal(ballot, lambda urn: urn.replace(selectors.URN_PAPER, counts))
+        ballot.paper_ballots = yes + no + abstain
+        ballot.save(update_fields=["paper_ballots", "room_recorded_by"])
+        # How many ballots, never what they said.
+        _audit(
+            "paper_ballots_recorded",
+            actor=acting_user,
+            meeting=meeting,
+            ballot=ballot,
+            count=ballot.paper_ballots,
+            previous_count=previous_count,
+        )
+    else:
+        previous = [ballot.room_yes, ballot.room_no, ballot.room_abstain]
+        ballot.room_yes, ballot.room_no, ballot.room_abstain = yes, no, abstain
+        ballot.save(update_fields=["room_yes", "room_no", "room_abstain", "room_recorded_by"])
+        _audit(
+            "show_of_hands_recorded",
+            actor=acting_user,
+            meeting=meeting,
+            ballot=ballot,
+            totals=[yes, no, abstain],
+            previous=previous,
+        )
     _ballot_event(ballot, selectors.votes_cast(ballot))
     return ballot
 
 
-def check_record_show_of_hands(
+def check_record_room_totals(
     ballot_id: Any, *, yes: Any, no: Any, abstain: Any, acting_user: User
 ) -> Ballot:
     ballot = _ballot_for_check(ballot_id)
     _require(
-        "deliberation.record_show_of_hands",
+        "deliberation.record_room_totals",
         acting_user,
         ballot,
-        _("Seul le secrétariat saisit les totaux du vote à main levée."),
+        _("Seul le secrétariat saisit les totaux de la salle."),
     )
-    if ballot.room_method != Ballot.RoomMethod.SHOW_OF_HANDS:
+    if not ballot.room_counts_totals:
         raise ActionError(_("Ce scrutin enregistre les votes de la salle membre par membre."))
     totals = []
     for field, value, label in (
@@ -1564,7 +1625,7 @@ def check_record_show_of_hands(
         if n < 0:
             raise ActionError(_("%(label)s : pas de nombre négatif.") % {"label": label}, field)
         totals.append(n)
-    return do_record_show_of_hands(ballot.pk, *totals, acting_user=acting_user)
+    return do_record_room_totals(ballot.pk, *totals, acting_user=acting_user)
 
 
 def _text_voted(ballot: Ballot) -> dict[str, Any]:
@@ -1613,10 +1674,12 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
     meeting = ballot.agenda_item.meeting
     presence = selectors.presence(meeting)
     if (
-        ballot.room_method == Ballot.RoomMethod.SHOW_OF_HANDS
-        and not ballot.has_show_of_hands
+        ballot.room_counts_totals
+        and not ballot.room_totals_entered
         and any(s.in_room for s in presence.seats)
     ):
+        if ballot.is_secret:
+            raise ActionError(_("Saisissez d'abord les totaux des bulletins papier de la salle."))
         raise ActionError(_("Saisissez d'abord les totaux du vote à main levée de la salle."))
     counted = selectors.tally(ballot)
     totals = counted.totals
@@ -1630,7 +1693,10 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
     ballot.state = Ballot.State.CLOSED
     ballot.closed_at = now
     ballot.closed_by = acting_user
-    ballot.save(update_fields=["state", "closed_at", "closed_by"])
+    # A secret ballot's totals now live in the Decision; its urn, with the split between
+    # online and paper, is emptied.
+    ballot.urn = None
+    ballot.save(update_fields=["state", "closed_at", "closed_by", "urn"])
 
     resulting_version: ProposalVersion | None = None
     applied: list[dict[str, Any]] = []

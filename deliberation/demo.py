@@ -97,18 +97,24 @@ def _attend(meeting: Meeting, cast: Cast, remote: int = 0, absent: int = 0) -> N
 
 
 def _vote(ballot: Ballot, cast: Cast, choices: dict[int, str]) -> None:
-    """choices: index in cast.voting → choice; room votes go through the secretariat."""
+    """choices: index in cast.voting → choice; room votes go through the secretariat, by roll
+    call, or as the tellers' totals of the paper ballots of a secret ballot."""
     presence = selectors.presence(ballot.agenda_item.meeting)
     seats = {s.voter.pk: s for s in presence.seats if s.proxy_for is None}
+    paper = dict.fromkeys(("yes", "no", "abstain"), 0)
     for index, choice in choices.items():
         m = cast.voting[index]
         seat = seats.get(m.pk)
         if seat is None:
             continue
-        if seat.in_room:
+        if seat.in_room and ballot.is_secret:
+            paper[choice] += 1
+        elif seat.in_room:
             actions.check_record_room_vote(ballot.pk, m.pk, choice, acting_user=cast.secretary.user)
         else:
             actions.check_cast_vote(ballot.pk, choice, acting_user=m.user)
+    if ballot.is_secret:
+        actions.check_record_room_totals(ballot.pk, **paper, acting_user=cast.secretary.user)
 
 
 def _ballot(item: AgendaItem, cast: Cast, choices: dict[int, str], **options: object) -> None:

@@ -197,7 +197,14 @@ class OpenBallotForm(forms.Form):
     )
     secrecy = forms.ChoiceField(label=_("Publicité"), choices=Ballot.Secrecy.choices)
     rule = forms.ChoiceField(label=_("Majorité requise"), choices=Ballot.Rule.choices)
-    room_method = forms.ChoiceField(label=_("Vote en salle"), choices=Ballot.RoomMethod.choices)
+    room_method = forms.ChoiceField(
+        label=_("Vote en salle"),
+        choices=[
+            ("", _("selon la publicité : appel nominal, ou bulletins papier si secret")),
+            *Ballot.RoomMethod.choices,
+        ],
+        required=False,
+    )
     show_running_tally = forms.BooleanField(
         label=_("Afficher les résultats pendant le vote"), required=False
     )
@@ -215,7 +222,9 @@ class RoomVoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("Vote"), choices=Choice.choices, widget=forms.RadioSelect)
 
 
-class ShowOfHandsForm(forms.Form):
+class RoomTotalsForm(forms.Form):
+    """The room's totals: a show of hands, or the tellers' count of the paper ballots."""
+
     ballot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     yes = forms.IntegerField(label=_("Pour"), min_value=0, max_value=1000)
     no = forms.IntegerField(label=_("Contre"), min_value=0, max_value=1000)
@@ -305,7 +314,7 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
     "add_speaker": AddSpeakerForm,
     "open_ballot": OpenBallotForm,
     "room_vote": RoomVoteForm,
-    "show_of_hands": ShowOfHandsForm,
+    "room_totals": RoomTotalsForm,
 }
 
 
@@ -320,8 +329,10 @@ def build_form(name: str, room: RoomState, data: Any = None, **kwargs: Any) -> f
 def blank_form(name: str, room: RoomState) -> forms.Form:
     initial: dict[str, Any] = {}
     ballot = room.open_ballot
-    if name in ("room_vote", "show_of_hands") and ballot is not None:
+    if name in ("room_vote", "room_totals") and ballot is not None:
         initial["ballot"] = ballot.pk
-    if name == "show_of_hands" and ballot is not None and ballot.has_show_of_hands:
+    # A show of hands is public: its totals come back to be corrected. The paper totals of a
+    # secret ballot stay sealed in its urn.
+    if name == "room_totals" and ballot is not None and ballot.has_show_of_hands:
         initial.update(yes=ballot.room_yes, no=ballot.room_no, abstain=ballot.room_abstain)
     return build_form(name, room, initial=initial)

@@ -296,8 +296,10 @@ class RoomState:
                 "proxy_for": seat.proxy_for,
                 "recorded": vote is not None,
                 "choice_label": Choice(choice).label if choice else "",
+                # In the room, by show of hands or on paper: no online form to offer.
+                "in_room": selectors.online_vote_refusal(ballot, seat) if vote is None else "",
             }
-            if vote is None:
+            if vote is None and not paper["in_room"]:
                 bound = self.bound_forms.get("vote")
                 if bound is not None and bound.data.get("proxy_for", "") == str(
                     seat.proxy_for.pk if seat.proxy_for else ""

@@ -6,8 +6,6 @@ Nothing outside `deliberation.actions` saves these models; read them through
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -554,6 +552,8 @@ class Ballot(models.Model):
     class RoomMethod(models.TextChoices):
         ROLL_CALL = "roll_call", _("appel nominal")
         SHOW_OF_HANDS = "show_of_hands", _("à main levée (totaux)")
+        # A secret ballot's room part: paper ballots counted by the tellers (scrutateurs).
+        PAPER = "paper", _("bulletins papier (totaux des scrutateurs)")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("en préparation")
@@ -645,6 +645,12 @@ class Ballot(models.Model):
         related_name="+",
         verbose_name=_("totaux de la salle saisis par"),
     )
+    # A secret ballot's counts, sealed (deliberation.urn) while it is open; emptied when it
+    # closes, its totals then being the Decision's.
+    urn = models.BinaryField(_("urne scellée"), null=True, blank=True, editable=False)
+    # How many paper ballots the tellers counted in the room (a secret ballot's turnout there;
+    # what they said is in the urn).
+    paper_ballots = models.PositiveIntegerField(_("bulletins papier"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("scrutin")
@@ -669,27 +675,34 @@ class Ballot(models.Model):
     def has_show_of_hands(self) -> bool:
         return self.room_yes is not None
 
+    @property
+    def room_counts_totals(self) -> bool:
+        """The room's part is entered as totals (show of hands, paper), not member by member."""
+        return self.room_method != self.RoomMethod.ROLL_CALL
 
-class Vote(models.Model):
-    """A named vote in an open ballot. `voter` cast it; `proxy_for` is whom it was cast for."""
+    @property
+    def room_totals_entered(self) -> bool:
+        return self.has_show_of_hands or self.paper_ballots is not None
 
-    ballot = models.ForeignKey(
-        Ballot, on_delete=models.PROTECT, related_name="votes", verbose_name=_("scrutin")
-    )
+
+class SeatVote(models.Model):
+    """What a named vote and a secret ballot's participation share: one seat's one vote in a
+    ballot, who cast it, through which channel and who recorded it. `voter` cast it;
+    `proxy_for` is whom it was cast for."""
+
     voter = models.ForeignKey(
         "council.Membership",
         on_delete=models.PROTECT,
-        related_name="votes",
+        related_name="+",
         verbose_name=_("votant·e"),
     )
-    choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
     proxy_for = models.ForeignKey(
         "council.Membership",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="votes_by_proxy",
+        related_name="+",
         verbose_name=_("par procuration de"),
     )
     # Whose vote this is: the voter's own, the giver's for a proxy, the replaced full
@@ -706,103 +719,53 @@ class Vote(models.Model):
         related_name="+",
         verbose_name=_("enregistré par"),
     )
-    created_at = models.DateTimeField(_("exprimé le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("vote")
-        verbose_name_plural = _("votes")
-        ordering = ["created_at", "pk"]
+        abstract = True
         constraints = [
             # A holder votes once in their own name and once for the proxy they hold.
             models.UniqueConstraint(
                 fields=["ballot", "voter"],
                 condition=Q(proxy_for__isnull=True),
-                name="one_vote_per_voter",
+                name="%(class)s_one_per_voter",
             ),
-            models.UniqueConstraint(fields=["ballot", "proxy_for"], name="one_vote_per_proxy"),
-            models.UniqueConstraint(fields=["ballot", "seat"], name="one_vote_per_seat"),
+            models.UniqueConstraint(fields=["ballot", "proxy_for"], name="%(class)s_one_per_proxy"),
+            models.UniqueConstraint(fields=["ballot", "seat"], name="%(class)s_one_per_seat"),
         ]
+
+
+class Vote(SeatVote):
+    """A named vote in an open ballot."""
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.PROTECT, related_name="votes", verbose_name=_("scrutin")
+    )
+    choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
+    created_at = models.DateTimeField(_("exprimé le"), auto_now_add=True)
+
+    class Meta(SeatVote.Meta):
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.voter.user}: {self.get_choice_display()}"
 
 
-class BallotParticipation(models.Model):
-    """Who took part in a secret ballot, and how; never what they chose."""
+class BallotParticipation(SeatVote):
+    """Who took part in a secret ballot, and how; never what they chose (that is in the
+    ballot's sealed urn, deliberation.urn), nor when."""
 
     ballot = models.ForeignKey(
         Ballot, on_delete=models.PROTECT, related_name="participations", verbose_name=_("scrutin")
     )
-    voter = models.ForeignKey(
-        "council.Membership",
-        on_delete=models.PROTECT,
-        related_name="ballot_participations",
-        verbose_name=_("votant·e"),
-    )
-    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
-    proxy_for = models.ForeignKey(
-        "council.Membership",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="ballot_participations_by_proxy",
-        verbose_name=_("par procuration de"),
-    )
-    # Whose vote this is: the voter's own, the giver's for a proxy, the replaced full
-    # member's for a substitute. One per ballot, whoever casts it.
-    seat = models.ForeignKey(
-        "council.Membership",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("siège"),
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("enregistré par"),
-    )
 
-    class Meta:
+    class Meta(SeatVote.Meta):
         verbose_name = _("participation à un scrutin secret")
         verbose_name_plural = _("participations à un scrutin secret")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["ballot", "voter"],
-                condition=Q(proxy_for__isnull=True),
-                name="one_participation_per_voter",
-            ),
-            models.UniqueConstraint(
-                fields=["ballot", "proxy_for"], name="one_participation_per_proxy"
-            ),
-            models.UniqueConstraint(fields=["ballot", "seat"], name="one_participation_per_seat"),
-        ]
 
     def __str__(self) -> str:
         return str(self.voter.user)
-
-
-class SecretChoice(models.Model):
-    """What was chosen in a secret ballot: no voter, no time, a random id.
-
-    The action that records a choice rewrites the ballot's whole set of choices in a random
-    order, so neither the storage order nor the writing transaction ties a choice to the
-    participation recorded with it.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(
-        Ballot, on_delete=models.PROTECT, related_name="secret_choices", verbose_name=_("scrutin")
-    )
-    choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
-    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
-
-    class Meta:
-        verbose_name = _("bulletin secret")
-        verbose_name_plural = _("bulletins secrets")
-
-    def __str__(self) -> str:
-        return self.get_choice_display()
 
 
 class DecisionQuerySet(models.QuerySet["Decision"]):
@@ -844,8 +807,10 @@ class Decision(models.Model):
         _("publicité du vote"), max_length=10, choices=Ballot.Secrecy.choices
     )
     rule = models.CharField(_("règle de majorité"), max_length=20, choices=Ballot.Rule.choices)
-    # {"online": {"yes": n, "no": n, "abstain": n}, "room_roll_call": …, "proxy": …,
-    #  "show_of_hands": …, "total": …, "voters": n (who could vote at close)}
+    # Open ballot: {"online": {"yes": n, "no": n, "abstain": n}, "room_roll_call": …,
+    #  "proxy": …, "show_of_hands": …, "total": …, "voters": n (who could vote at close)}.
+    # Secret ballot: {"total": …, "voters": n, "ballots": n (ballots cast)}: never a split by
+    # channel, which would give away the voters of a small or unanimous channel.
     tally = models.JSONField(_("décompte par canal"))
     # {"members_with_vote": n, "present": n, "required": n, "reached": bool,
     #  "second_convocation": bool}

@@ -173,11 +173,6 @@ def ballot_is_open(user, obj) -> bool:
 
 
 @rules.predicate
-def ballot_is_draft(user, obj) -> bool:
-    return isinstance(obj, Ballot) and obj.state == Ballot.State.DRAFT
-
-
-@rules.predicate
 def amendment_is_pending(user, obj) -> bool:
     return isinstance(obj, Amendment) and obj.state == Amendment.State.PENDING
 
@@ -267,7 +262,7 @@ rules.add_perm(
     "deliberation.record_room_vote", is_meeting_secretariat & ballot_is_open & meeting_in_session
 )
 rules.add_perm(
-    "deliberation.record_show_of_hands",
+    "deliberation.record_room_totals",
     is_meeting_secretariat & ballot_is_open & meeting_in_session,
 )
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from council.models import VOTING_ROLES, Membership, Role
 from deliberation import diff
@@ -30,14 +31,18 @@ from deliberation.models import (
     Proposal,
     ProposalVersion,
     Proxy,
-    SecretChoice,
     SpeakerRequest,
     Vote,
 )
+from deliberation.urn import Urn
 
 SHOW_OF_HANDS = "show_of_hands"
 CHOICES: tuple[str, ...] = tuple(Choice.values)
 CHANNELS: tuple[str, ...] = (*Channel.values, SHOW_OF_HANDS)
+# The parts of a secret ballot's urn: online and proxy votes together, the room's paper.
+URN_ONLINE = "online"
+URN_PAPER = "paper"
+URN_PARTS: tuple[str, ...] = (URN_ONLINE, URN_PAPER)
 
 
 # --- People and presence -------------------------------------------------------------------
@@ -224,47 +229,50 @@ def _empty() -> dict[str, int]:
 
 @dataclasses.dataclass(frozen=True)
 class Tally:
-    by_channel: dict[str, dict[str, int]]
-    participants: int  # individual votes recorded (online, roll call, proxy)
+    """A ballot's counts. `by_channel` is empty for a secret ballot: its split between online
+    and paper is never read out of the urn, so it can be neither shown nor stored."""
 
-    @property
-    def totals(self) -> dict[str, int]:
-        out = _empty()
-        for counts in self.by_channel.values():
-            for choice, n in counts.items():
-                out[choice] += n
-        return out
+    by_channel: dict[str, dict[str, int]]
+    totals: dict[str, int]
+    ballots: int  # ballots cast: named votes, secret participations, room totals
 
     @property
     def votes_cast(self) -> int:
         return sum(self.totals.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {**{c: dict(v) for c, v in self.by_channel.items()}, "total": self.totals}
+        if not self.by_channel:
+            return {"total": dict(self.totals), "ballots": self.ballots}
+        return {**{c: dict(v) for c, v in self.by_channel.items()}, "total": dict(self.totals)}
+
+
+def ballot_urn(ballot: Ballot) -> Urn:
+    """A secret ballot's counts as stored now, unsealed (deliberation.urn)."""
+    sealed = Ballot.objects.filter(pk=ballot.pk).values_list("urn", flat=True).first()
+    if not sealed:
+        return Urn.empty(CHOICES, URN_PARTS)
+    return Urn.open(sealed, ballot.pk, CHOICES, URN_PARTS)
 
 
 def tally(ballot: Ballot) -> Tally:
-    """Votes by channel and choice (two queries at most); show-of-hands totals included."""
-    by_channel = {channel: _empty() for channel in CHANNELS}
-    rows: Iterable[tuple[str, str]]
+    """Votes by channel and choice (one query at most); room totals included."""
     if ballot.is_secret:
-        rows = SecretChoice.objects.filter(ballot=ballot).values_list("channel", "choice")
-        participants = BallotParticipation.objects.filter(ballot=ballot).count()
-    else:
-        rows = Vote.objects.filter(ballot=ballot).values_list("channel", "choice")
-        participants = -1
-    counted = Counter(rows)
+        return Tally(by_channel={}, totals=ballot_urn(ballot).totals(), ballots=votes_cast(ballot))
+    by_channel = {channel: _empty() for channel in CHANNELS}
+    counted = Counter(Vote.objects.filter(ballot=ballot).values_list("channel", "choice"))
     for (channel, choice), n in counted.items():
         by_channel[channel][choice] += n
-    if participants < 0:
-        participants = sum(counted.values())
     if ballot.has_show_of_hands:
         by_channel[SHOW_OF_HANDS] = {
             Choice.YES: ballot.room_yes or 0,
             Choice.NO: ballot.room_no or 0,
             Choice.ABSTAIN: ballot.room_abstain or 0,
         }
-    return Tally(by_channel=by_channel, participants=participants)
+    totals = _empty()
+    for counts in by_channel.values():
+        for choice, n in counts.items():
+            totals[choice] += n
+    return Tally(by_channel=by_channel, totals=totals, ballots=sum(totals.values()))
 
 
 def votes_cast(ballot: Ballot) -> int:
@@ -273,7 +281,25 @@ def votes_cast(ballot: Ballot) -> int:
     n = model.objects.filter(ballot=ballot).count()
     if ballot.has_show_of_hands:
         n += (ballot.room_yes or 0) + (ballot.room_no or 0) + (ballot.room_abstain or 0)
-    return n
+    return n + (ballot.paper_ballots or 0)
+
+
+def voted_seat_ids(ballot: Ballot) -> set[int]:
+    """The seats (memberships whose vote it is) already cast in this ballot."""
+    model = BallotParticipation if ballot.is_secret else Vote
+    return set(model.objects.filter(ballot=ballot).values_list("seat_id", flat=True))
+
+
+def public_channels(decision: Decision) -> dict[str, dict[str, int]]:
+    """A decision's counts by channel, as the public record may show them: an open ballot's
+    only. A secret ballot shows its totals alone, whatever an older record stored."""
+    if decision.secrecy == Ballot.Secrecy.SECRET or not isinstance(decision.tally, dict):
+        return {}
+    return {
+        channel: counts
+        for channel, counts in decision.tally.items()
+        if channel in CHANNELS and isinstance(counts, dict)
+    }
 
 
 def is_adopted(rule: str, yes: int, no: int, abstain: int) -> bool:
@@ -289,15 +315,22 @@ def is_adopted(rule: str, yes: int, no: int, abstain: int) -> bool:
     raise ValueError(rule)
 
 
-def recorded_seats(ballot: Ballot) -> set[tuple[int, int | None]]:
-    """(voter, proxy_for) pairs that already voted in this ballot."""
-    model = BallotParticipation if ballot.is_secret else Vote
-    return {
-        (voter_id, proxy_for_id)
-        for voter_id, proxy_for_id in model.objects.filter(ballot=ballot).values_list(
-            "voter_id", "proxy_for_id"
+def online_vote_refusal(ballot: Ballot, seat: Seat) -> str:
+    """Why a seat in the room cannot vote online in this ballot ("" if it can).
+
+    The action asks it before recording a vote, the members' room before offering a ballot
+    paper: no form is offered that the action would refuse.
+    """
+    if not seat.in_room:
+        return ""
+    if ballot.room_method == Ballot.RoomMethod.SHOW_OF_HANDS:
+        return _("Vous êtes en salle : ce scrutin s'y vote à main levée.")
+    if ballot.room_method == Ballot.RoomMethod.PAPER:
+        return _(
+            "Vous êtes en salle : ce scrutin secret s'y vote sur bulletin papier, remis aux "
+            "scrutateurs."
         )
-    }
+    return ""
 
 
 def own_votes(ballot: Ballot, user_id: int) -> list[Vote] | list[BallotParticipation]:

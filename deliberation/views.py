@@ -310,9 +310,9 @@ def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
     return _("Le vote en salle est enregistré.")
 
 
-def _show_of_hands(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+def _room_totals(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = _ballot(meeting, data["ballot"])
-    _actions().check_record_show_of_hands(
+    _actions().check_record_room_totals(
         ballot.pk, yes=data["yes"], no=data["no"], abstain=data["abstain"], acting_user=request.user
     )
     return _("Les totaux de la salle sont enregistrés.")
@@ -406,7 +406,7 @@ ACTIONS: dict[str, Action] = {
     # Secretariat's console.
     "presence": Action(("secretariat",), "attendance", None, _attendance),
     "vote-salle": Action(("secretariat",), "room_vote", None, _room_vote),
-    "main-levee": Action(("secretariat",), "show_of_hands", None, _show_of_hands),
+    "totaux-salle": Action(("secretariat",), "room_totals", None, _room_totals),
 }
 # The secretariat records a proxy handed in on paper: giver and holder are both chosen.
 SECRETARIAT_PROXY = Action(("secretariat",), "staff_proxy", None, _give_proxy)

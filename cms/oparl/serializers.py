@@ -14,6 +14,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from deliberation import selectors
+
 SCHEMA = "https://schema.oparl.org/1.1/"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 # Prefix of the fields OParl does not define (the spec asks vendors to prefix extensions).
@@ -224,9 +226,8 @@ def vote_event(ctx: Context, decision) -> dict[str, Any]:
         "rule": decision.rule,
         "secret": decision.secrecy == "secret",
         "counts": [{"option": o, "value": int(total.get(o, 0))} for o in _POPOLO_OPTION],
-        "channels": {
-            k: v for k, v in decision.tally.items() if isinstance(v, dict) and k != "total"
-        },
+        # By channel for an open ballot only: a secret ballot publishes its totals alone.
+        "channels": selectors.public_channels(decision),
         "quorum": {
             k: decision.quorum.get(k)
             for k in ("members_with_vote", "present", "required", "reached")

@@ -181,7 +181,7 @@ def _council_decides(meeting_id: int, item_id: int, proposal_id: int) -> str:
         room_method="show_of_hands",
         acting_user=chair.user,
     )
-    actions.check_record_show_of_hands(ballot.pk, yes=6, no=1, abstain=1, acting_user=secretary)
+    actions.check_record_room_totals(ballot.pk, yes=6, no=1, abstain=1, acting_user=secretary)
     decision = actions.check_close_ballot(ballot.pk, acting_user=chair.user)
     assert decision.outcome == Decision.Outcome.ADOPTED
     actions.check_close_item(AgendaItem.objects.get(pk=item_id), acting_user=chair.user)

@@ -208,6 +208,19 @@ def test_permanent_url_shows_tally_votes_rule_and_quorum(client, home, council):
     assert decision.hash in body and decision.previous_hash in body
 
 
+def test_a_secret_decision_shows_its_totals_only_whatever_it_stored(client, home, council):
+    # Decisions recorded before secret ballots sealed their counts kept a split by channel:
+    # one proxy, voting no, is given away by "par procuration : 0 pour, 1 contre".
+    decision = make_decision(make_meeting(council), "Désigner le délégué ?", secrecy="secret")
+    body = client.get(f"/decisions/numerique/{decision.year}/{decision.number}/").content.decode()
+    assert "Total" in body
+    for label in ("En ligne", "En salle (appel nominal)", "Par procuration"):
+        assert label not in body
+    items = client.get("/oparl/v1.1/body/1/agendaItem").json()["data"]
+    events = [e for i in items for e in i.get("conseilOuvert:voteEvents", [])]
+    assert [e["channels"] for e in events] == [{}]
+
+
 def test_amendment_decision_shows_the_diff(client, home, council):
     text = {
         "kind": "amendment",

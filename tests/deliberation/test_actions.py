@@ -19,7 +19,6 @@ from deliberation.models import (
     Proposal,
     ProposalVersion,
     Proxy,
-    SecretChoice,
     SpeakerRequest,
     Vote,
 )
@@ -701,12 +700,12 @@ def test_show_of_hands(session, capture):
     with pytest.raises(ActionError, match="main levée"):
         actions.check_cast_vote(b.pk, "yes", acting_user=session.people.members[0].user)
     with pytest.raises(ActionError, match="dépassent"):
-        actions.check_record_show_of_hands(
+        actions.check_record_room_totals(
             b.pk, yes=5, no=2, abstain=1, acting_user=session.secretary
         )
     for bad in ("-1", "deux", None):
         with pytest.raises(ActionError, match="Pour"):
-            actions.check_record_show_of_hands(
+            actions.check_record_room_totals(
                 b.pk, yes=bad, no=0, abstain=0, acting_user=session.secretary
             )
     b.refresh_from_db()
@@ -714,7 +713,7 @@ def test_show_of_hands(session, capture):
     with pytest.raises(ActionError, match="totaux"):
         actions.check_close_ballot(b.pk, acting_user=session.chair)
     with capture() as sent:
-        actions.check_record_show_of_hands(
+        actions.check_record_room_totals(
             b.pk, yes=5, no=1, abstain=1, acting_user=session.secretary
         )
     assert sent[0][1].votes_cast == 7
@@ -747,7 +746,7 @@ def test_votes_refused_on_closed_unknown_or_bad_input(session):
     with pytest.raises(ActionError, match="déjà clos"):
         actions.check_close_ballot(b.pk, acting_user=session.chair)
     with pytest.raises(ActionError, match="clos"):
-        actions.check_record_show_of_hands(
+        actions.check_record_room_totals(
             b.pk, yes=1, no=0, abstain=0, acting_user=session.secretary
         )
     assert list(Vote.objects.filter(ballot=b).values_list("choice", flat=True)) == ["yes"]
@@ -833,24 +832,66 @@ def test_closing_without_quorum_records_no_quorum(session):
     assert d.outcome == "no_quorum" and d.quorum["reached"] is False
 
 
-def test_secret_ballot(session):
+def test_secret_ballot_counts_online_proxy_and_paper_into_totals_only(session, capture):
+    m, sec = session.people.members, session.secretary
+    # The room's part of a secret ballot is paper ballots: never a roll call, never hands.
+    for method in ("roll_call", "show_of_hands"):
+        with pytest.raises(ActionError, match="bulletins papier"):
+            session.open_ballot(secrecy="secret", room_method=method)
+    with pytest.raises(ActionError, match="anonymes"):
+        session.open_ballot(room_method="paper")
     b = session.open_ballot(secrecy="secret")
-    m = session.people.members
+    assert b.room_method == "paper" and b.urn
+    # A member in the room votes on paper, not online (and not by roll call).
+    with pytest.raises(ActionError, match="bulletin papier"):
+        actions.check_cast_vote(b.pk, "yes", acting_user=m[1].user)
+    with pytest.raises(ActionError, match="totaux"):
+        actions.check_record_room_vote(b.pk, m[1].pk, "no", acting_user=sec)
     actions.check_cast_vote(b.pk, "yes", acting_user=m[4].user)
-    actions.check_cast_vote(b.pk, "no", proxy_for_id=m[5].pk, acting_user=m[0].user)
-    actions.check_record_room_vote(b.pk, m[1].pk, "no", acting_user=session.secretary)
+    # Seven paper ballots at most: six members in the room and the proxy member 0 holds.
+    with pytest.raises(ActionError, match="dépassent"):
+        actions.check_record_room_totals(b.pk, yes=4, no=4, abstain=0, acting_user=sec)
+    with pytest.raises(ActionError, match="bulletins papier"):
+        actions.check_close_ballot(b.pk, acting_user=session.chair)
+    actions.check_record_room_totals(b.pk, yes=1, no=4, abstain=0, acting_user=sec)
+    with capture() as sent:
+        # Entered again (a miscount): the new totals replace the previous ones.
+        actions.check_record_room_totals(b.pk, yes=2, no=4, abstain=1, acting_user=sec)
+    assert sent[0][1].votes_cast == 8
+    b.refresh_from_db()
+    assert (b.room_yes, b.room_no, b.room_abstain, b.paper_ballots) == (None, None, None, 7)
     assert not Vote.objects.exists()
-    assert BallotParticipation.objects.filter(ballot=b).count() == 3
-    assert sorted(SecretChoice.objects.filter(ballot=b).values_list("choice", flat=True)) == [
-        "no",
-        "no",
-        "yes",
-    ]
-    entries = AuditEntry.objects.filter(ballot=b, action="vote_recorded")
-    assert entries.count() == 3 and all("choice" not in e.data for e in entries)
+    assert BallotParticipation.objects.filter(ballot=b).count() == 1
+    entries = AuditEntry.objects.filter(ballot=b)
+    assert all("choice" not in e.data and "totals" not in e.data for e in entries)
+    assert [e.data["count"] for e in entries.filter(action="paper_ballots_recorded")] == [5, 7]
     d = actions.check_close_ballot(b.pk, acting_user=session.chair)
     assert d.named_votes == [] and d.outcome == "rejected"
-    assert d.tally["total"] == {"yes": 1, "no": 2, "abstain": 0}
+    # Totals, the ballots cast and who could vote: no split by channel to give anyone away.
+    assert d.tally == {"total": {"yes": 3, "no": 4, "abstain": 1}, "ballots": 8, "voters": 8}
+    b.refresh_from_db()
+    assert b.urn is None
+
+
+def test_a_proxys_secret_vote_is_counted_in_the_totals_only(session):
+    m, sec = session.people.members, session.secretary
+    # Member 0 holds member 5's proxy and follows from home this time.
+    actions.check_set_attendance(session.meeting, m[0].pk, "remote", acting_user=sec)
+    b = session.open_ballot(secrecy="secret")
+    actions.check_cast_vote(b.pk, "yes", acting_user=m[0].user)
+    actions.check_cast_vote(b.pk, "no", proxy_for_id=m[5].pk, acting_user=m[0].user)
+    actions.check_cast_vote(b.pk, "yes", acting_user=m[4].user)
+    actions.check_record_room_totals(b.pk, yes=5, no=0, abstain=0, acting_user=sec)
+    participations = BallotParticipation.objects.filter(ballot=b)
+    # Who voted, and for whom, is recorded; what, not.
+    assert {(p.voter_id, p.proxy_for_id, p.channel) for p in participations} == {
+        (m[0].pk, None, "online"),
+        (m[0].pk, m[5].pk, "proxy"),
+        (m[4].pk, None, "online"),
+    }
+    d = actions.check_close_ballot(b.pk, acting_user=session.chair)
+    assert d.tally["total"] == {"yes": 7, "no": 1, "abstain": 0}
+    assert set(d.tally) == {"total", "ballots", "voters"}
 
 
 def test_substitute_votes_only_while_replacing(session):

@@ -9,7 +9,6 @@ from deliberation import actions
 from deliberation.models import (
     BallotParticipation,
     Proxy,
-    SecretChoice,
     SpeakerRequest,
     Vote,
 )
@@ -60,11 +59,11 @@ def test_one_participation_per_seat_in_secret_ballots(session):
         )
 
 
-def test_secret_choice_has_no_voter_no_time_and_a_random_id():
-    fields = {f.name for f in SecretChoice._meta.get_fields()}
-    assert fields == {"id", "ballot", "choice", "channel"}
-    a, b = SecretChoice(), SecretChoice()
-    assert a.pk != b.pk and a.pk.version == 4
+def test_a_participation_holds_neither_a_choice_nor_a_time():
+    columns = {f.column for f in BallotParticipation._meta.concrete_fields}
+    assert columns == {"id", "ballot_id", "voter_id", "proxy_for_id", "seat_id", "channel"} | {
+        "recorded_by_id"
+    }
 
 
 def test_at_most_one_proxy_per_holder(people, meeting):

@@ -116,7 +116,7 @@ BALLOT_MATRIX = {
         ("during", "closed"): (N, N, N, N, N),
         ("after", "closed"): (N, N, N, N, N),
     },
-    "deliberation.record_show_of_hands": {
+    "deliberation.record_room_totals": {
         ("during", "open"): (N, N, N, N, Y),
         ("during", "closed"): (N, N, N, N, N),
         ("after", "closed"): (N, N, N, N, N),
