@@ -257,6 +257,14 @@ def ballot_urn(ballot: Ballot) -> Urn:
 def tally(ballot: Ballot) -> Tally:
     """Votes by channel and choice (one query at most); room totals included."""
     if ballot.is_secret:
+        # Once closed, the urn is emptied and the Decision holds the totals.
+        decision = Decision.objects.filter(ballot=ballot).only("tally").first()
+        if decision is not None:
+            total = decision.tally.get("total", {})
+            totals = {choice: int(total.get(choice, 0)) for choice in CHOICES}
+            return Tally(
+                by_channel={}, totals=totals, ballots=int(decision.tally.get("ballots", 0))
+            )
         return Tally(by_channel={}, totals=ballot_urn(ballot).totals(), ballots=votes_cast(ballot))
     by_channel = {channel: _empty() for channel in CHANNELS}
     counted = Counter(Vote.objects.filter(ballot=ballot).values_list("channel", "choice"))
