@@ -312,11 +312,15 @@ def open_watchers(
 ) -> list[Watcher]:
     """`count` public live pages, opened one after another, each through nginx; each is
     attributed to the process whose access log shows its socket. With `until_both`, more
-    are opened (up to twice `count`) until both processes hold at least one."""
+    are opened until both processes hold at least one: after a test that stopped a process,
+    nginx leaves it aside for its `fail_timeout` (10 s), so the search lasts longer than that."""
     watchers: list[Watcher] = []
     ports = daphne_ports(prod)
+    both_deadline = time.monotonic() + 25
     while len(watchers) < count or (
-        until_both and len({w.port for w in watchers}) < len(ports) and len(watchers) < 2 * count
+        until_both
+        and len({w.port for w in watchers}) < len(ports)
+        and time.monotonic() < both_deadline
     ):
         before = {port: ws_connections(prod, port, meeting) for port in ports}
         page = context.new_page()
