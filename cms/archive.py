@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.models import Council
-from deliberation import chain, diff, selectors
+from deliberation import chain, selectors
 from deliberation.models import Decision, Meeting
+from deliberation.text import diff
+from deliberation.text.paragraphs import apply_operations
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -250,25 +252,6 @@ def decision_url(decision: Decision) -> str:
             "number": decision.number,
         },
     )
-
-
-def apply_operations(paragraphs: list[str], operations: list[dict[str, Any]]) -> list[str]:
-    """The paragraphs an amendment's operations produce from its base version."""
-    out: list[str] = []
-    by_paragraph: dict[int, list[dict[str, Any]]] = {}
-    for op in operations:
-        by_paragraph.setdefault(int(op["paragraph"]), []).append(op)
-    for n, text in enumerate(paragraphs, start=1):
-        ops = by_paragraph.get(n, [])
-        kinds = {op["op"] for op in ops}
-        if "delete" in kinds:
-            pass
-        elif "replace" in kinds:
-            out.append(next(op["text"] for op in ops if op["op"] == "replace"))
-        else:
-            out.append(text)
-        out.extend(op["text"] for op in ops if op["op"] == "insert_after")
-    return out
 
 
 CHANNEL_LABELS = {

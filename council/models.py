@@ -103,10 +103,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.council})"
 
-    def is_current(self, on: datetime.date | None = None) -> bool:
-        day = on or timezone.localdate()
-        return self.start <= day and (self.end is None or self.end >= day)
-
 
 class LoginLetter(models.Model):
     """A printed letter's one-time code for an account without e-mail: only its hash is kept.

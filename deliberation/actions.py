@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from council.models import SEATED_ROLES, Council, Membership, Role, User
 from council.notifications.models import Event as Notice
 from council.notifications.service import notify
-from deliberation import chain, events, sanitize, selectors
+from deliberation import chain, events, selectors
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -45,6 +45,8 @@ from deliberation.models import (
     Vote,
 )
 from deliberation.selectors import Seat
+from deliberation.text import sanitize
+from deliberation.text.paragraphs import apply_operations, paragraph_map
 from deliberation.urn import Urn
 
 TITLE_MAX = 255
@@ -579,7 +581,7 @@ def _clean_operations(operations: Any, base: Sequence[str]) -> list[dict[str, An
                 )
             touched.add(n)
         cleaned.append({"op": op, "paragraph": n, "text": text})
-    if len(selectors.apply_operations(base, cleaned)) == 0:
+    if len(apply_operations(base, cleaned)) == 0:
         raise ActionError(_("Un amendement ne peut pas supprimer tout le texte."), "operations")
     return cleaned
 
@@ -773,23 +775,6 @@ def check_rebase_amendment(
     )
 
 
-def _paragraph_map(length: int, operations: Sequence[dict[str, Any]]) -> dict[int, int]:
-    """Where each paragraph of the base (1-based, and 0 for "before the first") lands after."""
-    deleted = {int(o["paragraph"]) for o in operations if o["op"] == Amendment.Op.DELETE}
-    inserted: dict[int, int] = {}
-    for o in operations:
-        if o["op"] == Amendment.Op.INSERT_AFTER:
-            inserted[int(o["paragraph"])] = inserted.get(int(o["paragraph"]), 0) + 1
-    mapping = {0: inserted.get(0, 0)}
-    position = inserted.get(0, 0)
-    for n in range(1, length + 1):
-        if n not in deleted:
-            position += 1
-            mapping[n] = position
-        position += inserted.get(n, 0)
-    return mapping
-
-
 def _merge(amendment: Amendment, *, acting_user: User) -> tuple[ProposalVersion, list[int]]:
     """Merge an amendment into a new version; pending amendments on its paragraphs go stale.
 
@@ -803,14 +788,14 @@ def _merge(amendment: Amendment, *, acting_user: User) -> tuple[ProposalVersion,
     version = ProposalVersion.objects.create(
         proposal=proposal,
         number=base.number + 1,
-        paragraphs=selectors.apply_operations(base.paragraphs, amendment.operations),
+        paragraphs=apply_operations(base.paragraphs, amendment.operations),
         created_by=acting_user,
         from_amendment=amendment,
     )
     amendment.state = Amendment.State.ADOPTED
     amendment.save(update_fields=["state"])
     touched = amendment.paragraph_numbers
-    mapping = _paragraph_map(len(base.paragraphs), amendment.operations)
+    mapping = paragraph_map(len(base.paragraphs), amendment.operations)
     stale: list[int] = []
     for other in Amendment.objects.filter(
         proposal=proposal, state=Amendment.State.PENDING, base_version=base

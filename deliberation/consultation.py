@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from council.models import User
 from council.notifications.models import Event as Notice
 from council.notifications.service import notify
-from deliberation import events, sanitize
+from deliberation import events
 from deliberation.actions import (
     ActionError,
     _audit,
@@ -54,6 +54,7 @@ from deliberation.models import (
     ProposalVersion,
 )
 from deliberation.rules import meeting_of
+from deliberation.text import sanitize
 
 TITLE_MAX = 200
 QUESTION_MAX = 500

@@ -116,22 +116,15 @@ class Event:
     def public_fields(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-    def as_message(self) -> dict[str, Any]:
-        return {"type": self.type, **self.public_fields()}
-
 
 def event_types() -> dict[str, type[Event]]:
     """Every event class by its type, as declared (used to check the live map covers them)."""
     return dict(_REGISTRY)
 
 
-def build_pushes(group: str, event: Event) -> list[tuple[str, dict[str, Any]]]:
-    """The (channel group, message) pairs that announce `event` to `group`'s watchers."""
-    return list(iter_pushes(group, event))
-
-
 def iter_pushes(group: str, event: Event) -> Iterator[tuple[str, dict[str, Any]]]:
-    """`build_pushes`, one push at a time: each leaves while the next is being rendered."""
+    """The (channel group, message) pairs that announce `event` to `group`'s watchers, one
+    at a time: each leaves while the next is being rendered."""
     # Imported here: live imports selectors and models, which the actions importing this
     # module must not pull in a cycle.
     from deliberation import live

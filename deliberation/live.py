@@ -34,6 +34,7 @@ from deliberation.models import (
     Proxy,
     SpeakerRequest,
 )
+from deliberation.text.paragraphs import paragraph_map
 
 PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
 ALL = frozenset(events.AUDIENCES)
@@ -389,9 +390,6 @@ class RoomState:
     def forms(self) -> _Forms:
         return _Forms(self)
 
-    def decision_text(self, decision: Decision) -> str:
-        return announcement_for_decision(decision)
-
 
 def carried_over(proposal: Proposal, amendment: Amendment) -> list[dict[str, Any]]:
     """The amendment's operations with paragraph numbers moved to the current version.
@@ -400,9 +398,6 @@ def carried_over(proposal: Proposal, amendment: Amendment) -> list[dict[str, Any
     deletions); follow them. A paragraph that was deleted keeps its old number, bounded by
     the current text's length: the author reviews every row before restating it.
     """
-    # The merge's own arithmetic, so that the form and the merge agree on where text went.
-    from deliberation.actions import _paragraph_map as paragraph_map
-
     versions = list(proposal.versions.all())
     amendments = {a.pk: a for a in proposal.amendments.all()}
     base_number = amendment.base_version.number
@@ -519,16 +514,6 @@ def iter_meeting_fragments(
         fragments, sentence = _in_language(language, render)
         first = first or room
         yield audience, fragments, sentence
-
-
-def render_meeting_fragments(
-    meeting_id: int, event: events.Event, language: str | None = None
-) -> dict[str, tuple[dict[str, str], str]]:
-    """{audience: ({fragment id: html}, announcement)} for a meeting-wide event, in `language`."""
-    return {
-        audience: (fragments, sentence)
-        for audience, fragments, sentence in iter_meeting_fragments(meeting_id, event, language)
-    }
 
 
 # What one reading of the room serves to every audience, and what only to those who see

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.models import User
-from deliberation import sanitize
 from deliberation.actions import ActionError, _audit
 from deliberation.models import AgendaItem, Contribution, Decision, Meeting, Proposal
+from deliberation.text import sanitize
 
 # Crockford's base32 without the characters read aloud or written by hand ambiguously:
 # no 0/O, 1/I/L, nor U. Six of these give 729 million codes.

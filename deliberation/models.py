@@ -415,7 +415,7 @@ class Comment(models.Model):
         related_name="comments",
         verbose_name=_("consultation"),
     )
-    # Sanitised once, on write (deliberation.sanitize); safe to render as is.
+    # Sanitised once, on write (deliberation.text.sanitize); safe to render as is.
     body = models.TextField(_("texte"))
     created = models.DateTimeField(_("publié le"), auto_now_add=True)
     status = models.CharField(
@@ -961,7 +961,7 @@ class Contribution(models.Model):
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     received_on = models.DateField(_("reçue le"))
-    # Sanitised once, on write (deliberation.sanitize); safe to render as is.
+    # Sanitised once, on write (deliberation.text.sanitize); safe to render as is.
     body = models.TextField(_("texte transcrit"))
     consent_to_publish = models.BooleanField(_("accord pour publier"), default=False)
     # Unambiguous characters only (see deliberation.mediation), stored without the dash.

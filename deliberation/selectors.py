@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from council.models import VOTING_ROLES, Membership, Role
-from deliberation import diff
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -34,6 +33,7 @@ from deliberation.models import (
     SpeakerRequest,
     Vote,
 )
+from deliberation.text import diff
 from deliberation.urn import Urn
 
 SHOW_OF_HANDS = "show_of_hands"
@@ -427,26 +427,6 @@ def proposals_for(item: AgendaItem) -> QuerySet[Proposal]:
     )
 
 
-def proposal_with_versions(proposal_id: int) -> Proposal:
-    """One proposal with everything its page shows (see proposals_for)."""
-    return (
-        Proposal.objects.filter(pk=proposal_id)
-        .prefetch_related(
-            "authors",
-            Prefetch("versions", queryset=ProposalVersion.objects.order_by("number")),
-            Prefetch(
-                "amendments",
-                queryset=Amendment.objects.select_related("author", "base_version").order_by(
-                    "number"
-                ),
-            ),
-            *_comments_prefetch(),
-            *_comments_prefetch("amendments__"),
-        )
-        .get()
-    )
-
-
 @dataclasses.dataclass(frozen=True)
 class ParagraphChange:
     """One operation of an amendment, for display."""
@@ -481,30 +461,6 @@ def amendments_for(version: ProposalVersion) -> list[tuple[Amendment, list[Parag
         .order_by("number")
     )
     return [(a, amendment_changes(a)) for a in amendments]
-
-
-def apply_operations(paragraphs: Sequence[str], operations: Sequence[dict[str, Any]]) -> list[str]:
-    """The text that results from applying an amendment's operations to `paragraphs`.
-
-    Paragraph numbers refer to `paragraphs`, so operations are applied from the last
-    paragraph to the first; an insertion after paragraph 0 goes first.
-    """
-    result: list[str | None] = list(paragraphs)
-    inserts: dict[int, list[str]] = {}
-    for op in operations:
-        n = int(op["paragraph"])
-        if op["op"] == Amendment.Op.REPLACE:
-            result[n - 1] = op["text"]
-        elif op["op"] == Amendment.Op.DELETE:
-            result[n - 1] = None
-        else:
-            inserts.setdefault(n, []).append(op["text"])
-    out: list[str] = list(inserts.get(0, []))
-    for i, p in enumerate(result, start=1):
-        if p is not None:
-            out.append(p)
-        out.extend(inserts.get(i, []))
-    return out
 
 
 # --- A meeting at a glance -----------------------------------------------------------------

@@ -241,6 +241,23 @@ def test_amendment_decision_shows_the_diff(client, home, council):
     assert "<del>" in html and "Un bilan est fait." in html
 
 
+def test_an_amendment_that_inserts_a_preamble_keeps_it_on_the_permanent_page(client, home, council):
+    # An insertion after paragraph 0 goes before the first paragraph: the live room showed
+    # it, and the decision's permanent page must show the same text.
+    text = {
+        "kind": "amendment",
+        "proposal": "Recommandation sur les guichets",
+        "amendment": 2,
+        "base_version": 1,
+        "base_paragraphs": ["A", "B"],
+        "operations": [{"op": "insert_after", "paragraph": 0, "text": "Préambule"}],
+        "justification": "",
+    }
+    decision = make_decision(make_meeting(council), "Amendement 2", text_voted=text)
+    html = client.get(reverse("cms:decision", args=["numerique", decision.year, 1])).content
+    assert "Préambule</ins>" in html.decode()
+
+
 @pytest.mark.parametrize(
     "url",
     [

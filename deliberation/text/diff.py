@@ -35,19 +35,36 @@ def _deleted(words: str) -> str:
     )
 
 
-def word_diff(old: str, new: str) -> SafeString:
-    """`old` turned into `new`, with deleted words in <del> and inserted ones in <ins>."""
-    a, b = tokens(old), tokens(new)
-    parts: list[str] = []
+def _changes(a: list[str], b: list[str]) -> list[tuple[bool, str, str]]:
+    """(changed, old, new) runs. Changes separated only by a space merge into one, so a
+    rewritten phrase reads as the old words struck out, then the new ones."""
+    runs: list[tuple[bool, str, str]] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.append(escape("".join(a[i1:i2])))
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        changed = tag != "equal"
+        if changed and runs and runs[-1][0]:
+            runs[-1] = (True, runs[-1][1] + old, runs[-1][2] + new)
+        elif changed and len(runs) >= 2 and runs[-1][1].isspace() and runs[-2][0]:
+            space = runs.pop()[1]
+            _, removed, added = runs.pop()
+            runs.append((True, removed + space + old, added + space + new))
+        else:
+            runs.append((changed, old, new))
+    return runs
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """`old` turned into `new`, with deleted words in <del> and inserted ones in <ins>."""
+    parts: list[str] = []
+    for changed, removed, added in _changes(tokens(old), tokens(new)):
+        if not changed:
+            parts.append(escape(removed))
             continue
-        if tag in ("delete", "replace"):
-            parts.append(_deleted("".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            parts.append(_inserted("".join(b[j1:j2])))
+        if removed:
+            parts.append(_deleted(removed))
+        if added:
+            parts.append(_inserted(added))
     return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped
 
 

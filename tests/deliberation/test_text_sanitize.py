@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation.sanitize import ALLOWLISTS, clean
+from deliberation.text.sanitize import ALLOWLISTS, clean
 
 
 @pytest.mark.parametrize(

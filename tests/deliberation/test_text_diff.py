@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from deliberation.diff import paragraphs_diff, word_diff
+from deliberation.text.diff import paragraphs_diff, word_diff
 
 
 def test_word_diff_marks_changes_with_text_for_screen_readers():
@@ -28,3 +28,15 @@ def test_paragraphs_diff_aligns_versions():
     assert "<del>" in out[1] and "<ins>" in out[1]
     assert out[2].startswith("<ins>") and out[3] == "d"
     assert len(paragraphs_diff(["a", "b"], ["a"])) == 2
+
+
+def test_words_replaced_one_by_one_read_as_one_deletion_then_one_insertion():
+    # "au moins une fois" → "chaque jour une fois": the reader sees the old words struck
+    # out together and the new ones together, not "~~au~~chaque ~~moins~~jour".
+    html = str(word_diff("au moins une fois", "chaque jour une fois"))
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1
+    deleted = html.split("<del>")[1].split("</del>")[0]
+    inserted = html.split("<ins>")[1].split("</ins>")[0]
+    assert deleted.endswith("au moins") and inserted.endswith("chaque jour")
+    assert html.index("</del>") < html.index("<ins>")
+    assert html.endswith(" une fois")
