@@ -109,16 +109,6 @@ HOME_BODY = [
         "Les nouveaux services en ligne de la commune doivent être <b>co-conçus</b> avec des "
         "usager·ères aux profils variés, et éco-conçus : légers, durables, sobres.",
     ),
-    ("heading", {"text": "Comment participer", "level": "h2"}),
-    *_paragraphs(
-        "En ligne : lisez l'ordre du jour, suivez les séances en direct et donnez votre avis "
-        "sur les propositions ouvertes à la consultation.",
-        "Par téléphone, par courrier ou au guichet de l'hôtel de ville : le secrétariat "
-        "enregistre votre avis, indique par quel canal il est arrivé et vous remet un code "
-        "de suivi.",
-        "À l'EPN de la bibliothèque : une animatrice vous aide à consulter le site et à "
-        "donner votre avis.",
-    ),
     (
         "quote",
         {

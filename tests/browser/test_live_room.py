@@ -283,6 +283,10 @@ def test_ballot_on_an_amendment_reaches_every_screen(
         goto(secretary, cast.path("secretariat"))
 
         expect(watcher.locator("#live-item")).to_contain_text("Aucun point en cours.")
+        # The agenda prints each item's own number once: no list marker before it.
+        agenda = watcher.locator("ol.agenda").first
+        assert agenda.evaluate("e => getComputedStyle(e).listStyleType") == "none"
+        expect(agenda.locator("li").first).to_contain_text(re.compile(r"^\s*1\. "))
 
         # The chair opens item 2: the watcher sees its title and the draft's paragraphs.
         submit(chair, chair.get_by_role("button", name=f"Ouvrir {ITEM_TITLE}", exact=True))

@@ -89,3 +89,9 @@ def test_shared_views_answer_in_every_language(demo_site, path):
         if path == "/seances/" and prefix:
             continue  # the meetings pages are not translated in the demo
         assert client.get(url).status_code == 200, url
+
+
+def test_the_home_page_says_each_heading_once(demo_site):
+    html = Client().get("/").content.decode()
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    assert headings and len(headings) == len(set(headings)), headings
