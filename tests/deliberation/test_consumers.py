@@ -15,6 +15,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from council.asgi import application
 from deliberation import events
 from deliberation.models import Attendance
+from tests.conftest import mark_second_factor_passed
+from tests.council.account_helpers import give_totp
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -26,19 +28,21 @@ def in_memory_layer(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
-def session_cookie(user) -> tuple[bytes, bytes]:
+def session_cookie(user, second_factor: bool = True) -> tuple[bytes, bytes]:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if second_factor:
+        mark_second_factor_passed(session, user)
     session.save()
     return (b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}".encode())
 
 
-async def connect(meeting_id, audience="public", user=None, origin=ORIGIN):
+async def connect(meeting_id, audience="public", user=None, origin=ORIGIN, second_factor=True):
     headers = [origin] if origin else []
     if user is not None:
-        headers.append(await sync_to_async(session_cookie)(user))
+        headers.append(await sync_to_async(session_cookie)(user, second_factor))
     communicator = WebsocketCommunicator(
         application, f"/ws/meetings/{meeting_id}/?audience={audience}", headers=headers
     )
@@ -91,6 +95,31 @@ async def test_a_member_is_refused_the_staff_group_but_joins_the_members_one(mee
     communicator, connected, _code = await connect(meeting.pk, "members", member)
     assert connected
     await communicator.disconnect()
+
+
+@pytest.mark.parametrize("role", ["chair", "secretary"])
+async def test_the_staff_audience_needs_a_session_that_passed_the_second_factor(
+    meeting, people, settings, role
+):
+    settings.DEMO = False
+    user = getattr(people, role).user
+    await sync_to_async(give_totp)(user)
+    # A session opened by the password alone: refused as staff (and as a member), and
+    # watches as any visitor would.
+    for audience in ("staff", "members"):
+        _c, connected, code = await connect(meeting.pk, audience, user, second_factor=False)
+        assert not connected and code == 4403, audience
+    communicator, connected, _code = await connect(meeting.pk, "public", user, second_factor=False)
+    assert connected
+    await communicator.disconnect()
+    communicator, connected, _code = await connect(meeting.pk, "staff", user)
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_a_staff_account_without_a_device_is_refused_the_staff_audience(meeting, people):
+    _c, connected, code = await connect(meeting.pk, "staff", people.chair.user)
+    assert not connected and code == 4403
 
 
 async def test_pushes_reach_the_audience_and_the_users_own_group(meeting, people):
