@@ -153,7 +153,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+            # WAL lets readers go on during a write; IMMEDIATE makes every transaction take
+            # the write lock when it begins, so concurrent votes wait for each other (up to
+            # the timeout) instead of failing with "database is locked" when a read
+            # transaction tries to become a write one.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
             # A file, not memory: the browser tests' daphne process opens the same database.
             "TEST": {
                 "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / ".test-db.sqlite3"))
