@@ -3,7 +3,6 @@ decision, CSV export of a filtered list. Read-only; works without JavaScript."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -16,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from council import spreadsheets
 from council.models import Council
 from deliberation import chain, selectors
 from deliberation.models import Decision, Meeting
@@ -195,7 +195,7 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = spreadsheets.writer(Echo())
     header = [
         _("conseil"),
         _("année"),
