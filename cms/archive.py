@@ -19,6 +19,7 @@ from council import spreadsheets
 from council.models import Council
 from deliberation import chain, selectors
 from deliberation.models import Decision, Meeting
+from deliberation.selectors import public_decisions
 from deliberation.text import diff
 from deliberation.text.paragraphs import apply_operations
 
@@ -115,11 +116,6 @@ def _search(decisions: QuerySet[Decision], text: str) -> QuerySet[Decision]:
             | Q(meeting__title__icontains=word)
         )
     return decisions
-
-
-def public_decisions() -> QuerySet[Decision]:
-    # A closed-session item's decision stays in the chain but not in the public archive.
-    return Decision.objects.filter(agenda_item__is_public=True)
 
 
 def filtered(data: dict[str, Any]) -> QuerySet[Decision]:
