@@ -103,7 +103,7 @@ def clean_phone(value: Any) -> str:
 def _clean_str(value: Any, *, field: str, label: str, maximum: int, required: bool) -> str:
     if value is not None and not isinstance(value, str):
         raise ActionError(_("%(label)s : texte attendu.") % {"label": label}, field)
-    text = (value or "").strip()
+    text = sanitize.normalise_newlines(value or "").strip()
     if required and not text:
         raise ActionError(_("%(label)s : ce champ est obligatoire.") % {"label": label}, field)
     if len(text) > maximum:

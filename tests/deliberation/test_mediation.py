@@ -310,6 +310,23 @@ def test_desk_errors_keep_the_values_and_speak_french(client, item, mediator):
     assert not Contribution.objects.exists()
 
 
+def test_a_contribution_at_the_limit_typed_with_line_breaks_is_recorded(client, item, mediator):
+    from tests.deliberation.test_consultation import typed_in_a_browser
+
+    client.force_login(mediator)
+    text = typed_in_a_browser(mediation.TEXT_MAX)
+    response = client.post(DESK, desk_post(item, text=text))
+    assert response.status_code == 302
+    body = Contribution.objects.get().body
+    assert body.count("<br>") == 49 and "\r" not in body
+    response = client.post(DESK, desk_post(item, text=typed_in_a_browser(mediation.TEXT_MAX + 1)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "error-summary" in html and "(actuellement 5001)" in html
+    assert "z" * 101 in html
+    assert Contribution.objects.count() == 1
+
+
 def test_forged_targets_and_mediator_fields_are_refused(client, people, meeting, item, mediator):
     private = meeting.agenda_items.get(number=3)
     AgendaItem.objects.filter(pk=private.pk).update(is_public=False)
