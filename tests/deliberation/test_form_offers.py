@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from council.models import Role
-from deliberation import actions, models
+from deliberation import actions, live, models
 from tests.deliberation.conftest import People
 from tests.deliberation.test_views import with_totp
 from tests.factories import make_membership, make_user
@@ -166,20 +166,22 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
 class Cast:
     """Who is who in the meeting. In the room: chair, vice-chair, members 0–2 (member 0
     holds member 5's proxy); at home: member 4; excused: member 3; absent with a proxy:
-    member 5. In an online meeting, everyone present is at home."""
+    member 5. In an online meeting, everyone present is at home; in an in-person one,
+    everyone present is in the room."""
 
-    def __init__(self, people: People, meeting: models.Meeting, online: bool) -> None:
+    def __init__(self, people: People, meeting: models.Meeting, mode: str) -> None:
         self.people = people
         self.meeting = meeting
         self.mediator = make_membership(Role.MEDIATOR, people.council, make_user()).user
         for user in (people.chair.user, people.vice_chair.user, people.secretary.user):
             with_totp(user)
         sec = people.secretary.user
-        here = "remote" if online else "room"
+        here = "remote" if mode == "online" else "room"
+        away = "room" if mode == "in_person" else "remote"
         for m in (people.chair, people.vice_chair, *people.members[:3]):
             actions.check_set_attendance(meeting, m.pk, here, acting_user=sec)
         actions.check_set_attendance(meeting, people.members[3].pk, "excused", acting_user=sec)
-        actions.check_set_attendance(meeting, people.members[4].pk, "remote", acting_user=sec)
+        actions.check_set_attendance(meeting, people.members[4].pk, away, acting_user=sec)
         actions.check_set_attendance(meeting, people.members[5].pk, "absent", acting_user=sec)
         actions.check_give_proxy(
             meeting, people.members[5].pk, people.members[0].pk, acting_user=sec
@@ -284,6 +286,7 @@ PHASES = {
     "ballot_online_meeting": (phase_ballot_online, "online"),
     "ballot_roll_call": (phase_ballot_roll_call, "hybrid"),
     "ballot_show_of_hands": (phase_ballot_show_of_hands, "hybrid"),
+    "ballot_in_person_roll_call": (phase_ballot_roll_call, "in_person"),
     "ballot_secret_paper": (phase_ballot_secret_paper, "hybrid"),
     "ballot_closed": (phase_ballot_closed, "hybrid"),
     "meeting_closed": (phase_meeting_closed, "hybrid"),
@@ -364,7 +367,7 @@ def test_every_offered_form_is_accepted(client, council, phase):
         ],
         acting_user=people.secretary.user,
     )
-    cast = Cast(people, meeting, online=mode == "online")
+    cast = Cast(people, meeting, mode)
     build(cast)
     refused = walk(client, cast, phase)
     report = os.environ.get("FORM_OFFERS_REPORT")
@@ -374,3 +377,112 @@ def test_every_offered_form_is_accepted(client, council, phase):
             out.writelines(f"{line}\n" for line in refused)
     print(f"\n{phase}: {FIGURES['cells']} cells, {FIGURES['offered']} forms offered so far")
     assert not refused, "\n".join(refused)
+
+
+# --- What the page says where it offers no form --------------------------------------------
+
+
+def _page(client, user, meeting, slug: str) -> str:
+    client.force_login(user)
+    return client.get(f"/seances/{meeting.pk}/{slug}/").content.decode()
+
+
+def _cast(council, mode: str = "hybrid") -> Cast:
+    people = People(council)
+    meeting = actions.do_create_meeting(
+        council,
+        title="Séance",
+        start=timezone.now() + datetime.timedelta(hours=1),
+        mode=mode,
+        items=[("Premier point", "decision"), ("Guichets", "decision")],
+        acting_user=people.secretary.user,
+    )
+    return Cast(people, meeting, mode)
+
+
+def test_a_member_in_the_room_of_an_in_person_meeting_is_told_to_vote_there(client, council):
+    cast = _cast(council, "in_person")
+    phase_ballot_roll_call(cast)
+    page = _page(client, cast.people.members[1].user, cast.meeting, "salle")
+    assert 'action="?do=voter"' not in page
+    assert "Cette séance se tient en présentiel : votez en salle." in page
+
+
+def test_a_member_in_the_room_under_a_show_of_hands_is_told_how_they_vote(client, council):
+    cast = _cast(council)
+    phase_ballot_show_of_hands(cast)
+    page = _page(client, cast.people.members[1].user, cast.meeting, "salle")
+    assert 'action="?do=voter"' not in page
+    assert "Vous êtes en salle : ce scrutin s&#x27;y vote à main levée." in page
+    # At home, the same ballot is voted online.
+    page = _page(client, cast.people.members[4].user, cast.meeting, "salle")
+    assert 'action="?do=voter"' in page
+
+
+def test_an_observer_follows_without_comment_forms_and_is_told_why(client, council):
+    cast = _cast(council)
+    phase_item_open(cast)
+    page = _page(client, cast.people.observer.user, cast.meeting, "salle")
+    for action in ("commenter", "amender", "repondre", "parole", "procuration"):
+        assert f'action="?do={action}"' not in page
+    reason = (
+        "Seuls les membres et le secrétariat commentent, tant que le point n&#x27;est pas clos."
+    )
+    assert reason in page
+    # The script replaces the comment forms of pushed fragments with the same reason.
+    assert f'data-comment-refusal="{reason}"' in page
+    member = _page(client, cast.people.members[1].user, cast.meeting, "salle")
+    assert 'action="?do=repondre"' in member
+    assert "data-comment-refusal" not in member
+
+
+def test_a_member_waiting_for_the_floor_is_not_offered_to_ask_again(client, council):
+    cast = _cast(council)
+    phase_item_open(cast)  # member 2 has asked for the floor
+    page = _page(client, cast.people.members[2].user, cast.meeting, "salle")
+    assert 'action="?do=parole"' not in page
+    assert "Vous êtes déjà inscrit·e sur la liste des orateurs." in page
+    other = _page(client, cast.people.members[1].user, cast.meeting, "salle")
+    assert 'action="?do=parole"' in other
+
+
+def test_the_proxy_form_offers_only_members_who_may_carry_one(client, council):
+    cast = _cast(council)
+    people = cast.people
+    page = _page(client, people.members[3].user, cast.meeting, "salle")  # excused
+    start = page.index('name="holder"')
+    holders = page[start : page.index("</select>", start)]
+    # Member 0 carries member 5's vote already; member 4 and the chair are present.
+    assert str(people.members[0].user) not in holders
+    assert str(people.members[4].user) in holders
+    present = _page(client, people.members[1].user, cast.meeting, "salle")
+    assert 'action="?do=procuration"' not in present
+    assert "Un membre présent vote lui-même : pas de procuration." in present
+
+
+def test_the_chair_is_told_to_wait_for_the_room_totals_before_closing(client, council):
+    cast = _cast(council)
+    phase_ballot_show_of_hands(cast)
+    page = _page(client, cast.people.chair.user, cast.meeting, "presidence")
+    assert 'action="?do=scrutin-clore"' not in page
+    assert "Saisissez d&#x27;abord les totaux du vote à main levée de la salle." in page
+    assert 'action="?do=seance-clore"' not in page
+    assert "Un scrutin est encore ouvert : clôturez-le avant la séance." in page
+
+
+def test_the_floor_queue_changing_refreshes_each_members_own_participation(council, capture):
+    cast = _cast(council)
+    phase_item_open(cast)
+    item = cast.meeting.agenda_items.get(number=2)
+    member = cast.people.members[1]
+    with capture() as sent:
+        actions.check_request_floor(item, acting_user=member.user)
+    event = next(e for _group, e in sent if e.type == "deliberation.speakers_changed")
+    rendered = live.render_users_affected(cast.meeting.pk, event)
+    fragment_id = live.user_fragment_id("my-participation", cast.meeting.pk)
+    mine = rendered[member.user_id][fragment_id]
+    assert "Vous êtes déjà inscrit·e sur la liste des orateurs." in mine
+    assert 'action="?do=parole"' not in mine
+    assert 'action="?do=parole"' in rendered[cast.people.members[4].user_id][fragment_id]
+    # Only that fragment: the ballot papers and amendments did not change.
+    assert list(rendered[member.user_id]) == [fragment_id]
