@@ -943,6 +943,7 @@ def check_add_speaker(item: AgendaItem, membership_id: Any, *, acting_user: User
     membership = _membership_in(item.meeting, membership_id, field="membership")
     if membership.role not in SEATED_ROLES:
         raise ActionError(_("Seuls les membres du conseil prennent la parole en séance."))
+    _refuse_if(guards.guard_add_speaker(item, membership))
     return do_add_speaker(item, membership, acting_user=acting_user)
 
 

@@ -289,8 +289,16 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
         fields["giver"].choices = _member_choices(givers)  # type: ignore[attr-defined]
         holders = guards.proxy_holders(room.presence)
         fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
-    if isinstance(form, AttendanceForm | AddSpeakerForm):
+    if isinstance(form, AttendanceForm):
         fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+    if isinstance(form, AddSpeakerForm):
+        # Not those already on the list (waiting or speaking): the action would refuse them.
+        listed = {r.membership_id for r in room.waiting_speakers}
+        if room.current_speaker is not None:
+            listed.add(room.current_speaker.membership_id)
+        fields["membership"].choices = _member_choices(  # type: ignore[attr-defined]
+            m for m in members if m.pk not in listed
+        )
     if isinstance(form, AttendanceForm):
         fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label)

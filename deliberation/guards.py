@@ -182,13 +182,24 @@ def guard_own_proxy(giver: Membership | None, presence: selectors.Presence) -> R
 # --- Speakers ------------------------------------------------------------------------------
 
 
-def guard_request_floor(item: AgendaItem, membership: Membership) -> Refusal:
-    waiting = SpeakerRequest.objects.filter(
+def _on_the_list(item: AgendaItem, membership: Membership) -> bool:
+    return SpeakerRequest.objects.filter(
         agenda_item=item,
         membership=membership,
         state__in=(SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING),
     ).exists()
-    return _("Vous êtes déjà inscrit·e sur la liste des orateurs.") if waiting else None
+
+
+def guard_request_floor(item: AgendaItem, membership: Membership) -> Refusal:
+    if _on_the_list(item, membership):
+        return _("Vous êtes déjà inscrit·e sur la liste des orateurs.")
+    return None
+
+
+def guard_add_speaker(item: AgendaItem, membership: Membership) -> Refusal:
+    if _on_the_list(item, membership):
+        return _("Ce membre est déjà inscrit sur la liste des orateurs.")
+    return None
 
 
 # --- Ballots -------------------------------------------------------------------------------
