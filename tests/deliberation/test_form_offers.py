@@ -142,7 +142,7 @@ def valid_input(form: Form) -> dict[str, str]:
 
 def snapshot() -> dict[str, list[dict[str, Any]]]:
     """The meeting's state, to tell whether a form changed it."""
-    tables = (
+    tables: tuple[Any, ...] = (
         models.Meeting,
         models.AgendaItem,
         models.Attendance,
