@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from council.models import SEATED_ROLES, Council, Membership, Role, User
 from council.notifications.models import Event as Notice
 from council.notifications.service import notify
-from deliberation import chain, events, selectors
+from deliberation import chain, events, guards, selectors
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -76,6 +76,12 @@ class ActionError(ValidationError):
 def _require(permission: str, user: User, obj: Any, message: str) -> None:
     if not rules.has_perm(permission, user, obj):
         raise ActionError(message)
+
+
+def _refuse_if(refusal: str | None, field: str | None = None) -> None:
+    """Raise a guard's refusal (deliberation.guards): the rule the pages asked too."""
+    if refusal is not None:
+        raise ActionError(refusal, field)
 
 
 def _audit(
@@ -215,10 +221,7 @@ def do_open_meeting(meeting: Meeting, *, acting_user: User) -> Meeting:
 
 
 def check_open_meeting(meeting: Meeting, *, acting_user: User) -> Meeting:
-    if meeting.state == Meeting.State.IN_SESSION:
-        raise ActionError(_("La séance est déjà ouverte."))
-    if meeting.state == Meeting.State.CLOSED:
-        raise ActionError(_("Cette séance est close : elle ne peut pas être rouverte."))
+    _refuse_if(guards.guard_open_meeting(meeting))
     _require(
         "deliberation.open_meeting",
         acting_user,
@@ -256,8 +259,7 @@ def check_close_meeting(meeting: Meeting, *, acting_user: User) -> Meeting:
         meeting,
         _("Seuls la présidence et le secrétariat peuvent clore la séance."),
     )
-    if Ballot.objects.filter(agenda_item__meeting=meeting, state=Ballot.State.OPEN).exists():
-        raise ActionError(_("Un scrutin est encore ouvert : clôturez-le avant la séance."))
+    _refuse_if(guards.guard_close_meeting(meeting))
     return do_close_meeting(meeting, acting_user=acting_user)
 
 
@@ -288,10 +290,7 @@ def check_open_item(item: AgendaItem, *, acting_user: User) -> AgendaItem:
         item,
         _("Seuls la présidence et le secrétariat peuvent ouvrir un point, et en séance."),
     )
-    if item.state == AgendaItem.State.OPEN:
-        raise ActionError(_("Ce point est déjà en cours."))
-    if Ballot.objects.filter(agenda_item__meeting_id=item.meeting_id, state="open").exists():
-        raise ActionError(_("Un scrutin est ouvert : clôturez-le avant de changer de point."))
+    _refuse_if(guards.guard_open_item(item))
     return do_open_item(item, acting_user=acting_user)
 
 
@@ -315,8 +314,7 @@ def check_close_item(item: AgendaItem, *, acting_user: User) -> AgendaItem:
         item,
         _("Ce point n'est pas en cours, ou vous ne pouvez pas le clore."),
     )
-    if Ballot.objects.filter(agenda_item=item, state=Ballot.State.OPEN).exists():
-        raise ActionError(_("Un scrutin est ouvert sur ce point : clôturez-le d'abord."))
+    _refuse_if(guards.guard_close_item(item))
     return do_close_item(item, acting_user=acting_user)
 
 
@@ -370,10 +368,7 @@ def check_set_attendance(
         raise ActionError(_("Seuls les membres du conseil figurent sur la liste de présence."))
     if status not in Attendance.Status.values:
         raise ActionError(_("Choisissez une présence dans la liste."), "status")
-    if status == Attendance.Status.REMOTE and meeting.mode == Meeting.Mode.IN_PERSON:
-        raise ActionError(_("Cette séance se tient en présentiel : pas de présence à distance."))
-    if status == Attendance.Status.ROOM and meeting.mode == Meeting.Mode.ONLINE:
-        raise ActionError(_("Cette séance se tient en ligne : pas de présence en salle."))
+    _refuse_if(guards.guard_attendance_status(meeting, status))
     replaces = None
     if replaces_id not in (None, ""):
         if membership.role != Role.SUBSTITUTE:
@@ -429,12 +424,7 @@ def do_give_proxy(
 def check_give_proxy(
     meeting: Meeting, giver_id: Any, holder_id: Any, *, acting_user: User
 ) -> Proxy:
-    _require(
-        "deliberation.give_proxy",
-        acting_user,
-        meeting,
-        _("Vous ne pouvez pas donner de procuration pour cette séance."),
-    )
+    _refuse_if(guards.guard_may_give_proxy(acting_user, meeting))
     giver = _membership_in(meeting, giver_id, field="giver")
     holder = _membership_in(meeting, holder_id, field="holder")
     if giver.user_id != acting_user.pk and not rules.has_perm(
@@ -443,23 +433,9 @@ def check_give_proxy(
         raise ActionError(_("Vous ne pouvez donner procuration qu'en votre propre nom."), "giver")
     if giver.pk == holder.pk:
         raise ActionError(_("On ne se donne pas procuration à soi-même."), "holder")
-    if not selectors.is_full_voting(giver):
-        raise ActionError(_("Seul un membre ayant droit de vote peut donner procuration."))
-    if not selectors.is_full_voting(holder):
-        raise ActionError(
-            _("La procuration se donne à un membre effectif ayant droit de vote."), "holder"
-        )
-    current = selectors.attendances(meeting)
-    if giver.pk in current and current[giver.pk].is_present:
-        raise ActionError(_("Un membre présent vote lui-même : pas de procuration."), "giver")
-    if any(a.replaces_id == giver.pk for a in current.values()):
-        raise ActionError(_("Ce membre est remplacé par un·e suppléant·e."), "giver")
-    if holder.pk in current and not current[holder.pk].is_present:
-        raise ActionError(_("La procuration se donne à un membre présent."), "holder")
-    if Proxy.objects.filter(meeting=meeting, holder=holder).exists():
-        raise ActionError(_("Ce ou cette mandataire détient déjà une procuration."), "holder")
-    if Proxy.objects.filter(meeting=meeting, giver=giver).exists():
-        raise ActionError(_("Ce membre a déjà donné procuration pour cette séance."), "giver")
+    presence = selectors.presence(meeting)
+    _refuse_if(guards.guard_proxy_giver(giver, presence), "giver")
+    _refuse_if(guards.guard_proxy_holder(holder, presence), "holder")
     return do_give_proxy(meeting, giver, holder, acting_user=acting_user)
 
 
@@ -901,12 +877,7 @@ def check_add_comment(
     parent_id: Any = None,
     acting_user: User,
 ) -> Comment:
-    _require(
-        "deliberation.comment",
-        acting_user,
-        target,
-        _("Seuls les membres et le secrétariat commentent, tant que le point n'est pas clos."),
-    )
+    _refuse_if(guards.guard_comment(acting_user, target))
     parent = None
     if parent_id not in (None, ""):
         try:
@@ -948,18 +919,14 @@ def do_add_speaker(
 
 
 def check_request_floor(item: AgendaItem, *, acting_user: User) -> SpeakerRequest:
-    _require(
-        "deliberation.request_floor",
-        acting_user,
-        item,
-        _("Vous pouvez demander la parole sur le point en cours, en tant que membre."),
-    )
+    _refuse_if(guards.guard_may_request_floor(acting_user, item))
     membership = next(
         m
         for m in Membership.objects.current(on=item.meeting.start.date())
         .filter(user=acting_user, council_id=item.meeting.council_id, role__in=SEATED_ROLES)
         .select_related("user")
     )
+    _refuse_if(guards.guard_request_floor(item, membership))
     return do_add_speaker(item, membership, acting_user=acting_user)
 
 
@@ -976,6 +943,7 @@ def check_add_speaker(item: AgendaItem, membership_id: Any, *, acting_user: User
     membership = _membership_in(item.meeting, membership_id, field="membership")
     if membership.role not in SEATED_ROLES:
         raise ActionError(_("Seuls les membres du conseil prennent la parole en séance."))
+    _refuse_if(guards.guard_add_speaker(item, membership))
     return do_add_speaker(item, membership, acting_user=acting_user)
 
 
@@ -1307,13 +1275,7 @@ def _locked_open_ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-def _seat_owner(seat: Seat, presence: selectors.Presence) -> Membership:
-    """Whose vote a seat carries: the proxy giver, the member a substitute replaces, or own."""
-    if seat.proxy_for is not None:
-        return seat.proxy_for
-    by_id = {m.pk: m for m in presence.memberships}
-    replaced = selectors.active_substitution(seat.voter, presence.attendance, by_id)
-    return replaced or seat.voter
+_seat_owner = guards.seat_owner
 
 
 def _record(
@@ -1366,11 +1328,6 @@ def _reseal(ballot: Ballot, change: Any) -> None:
     ballot.save(update_fields=["urn"])
 
 
-def _already_voted(ballot: Ballot, owner: Membership) -> bool:
-    model = BallotParticipation if ballot.is_secret else Vote
-    return model.objects.filter(ballot=ballot, seat=owner).exists()
-
-
 @transaction.atomic
 def do_cast_vote(
     ballot_id: int,
@@ -1400,19 +1357,11 @@ def do_cast_vote(
         if proxy_for_id is not None:
             raise ActionError(_("Aucune procuration de ce membre n'est détenue ici."), "proxy_for")
         raise ActionError(_("Ce membre n'a pas de droit de vote dans cette séance."))
-    if channel == Channel.ROOM_ROLL_CALL and (
-        ballot.is_secret or ballot.room_method != Ballot.RoomMethod.ROLL_CALL
-    ):
-        raise ActionError(_("Ce scrutin ne se vote pas par appel nominal en salle."))
-    if channel == Channel.ROOM_ROLL_CALL and not seat.in_room:
-        raise ActionError(_("Ce membre n'est pas présent en salle."), "voter")
-    refusal = selectors.online_vote_refusal(ballot, seat)
-    if refusal:
-        raise ActionError(refusal)
-    if channel == Channel.ONLINE and seat.in_room and not meeting.allows_remote:
-        raise ActionError(_("Cette séance se tient en présentiel : votez en salle."))
-    if _already_voted(ballot, _seat_owner(seat, presence)):
-        raise ActionError(_("Ce vote a déjà été enregistré."), "choice")
+    if channel == Channel.ROOM_ROLL_CALL:
+        _refuse_if(guards.guard_room_vote_seat(ballot, seat), "voter")
+    else:
+        _refuse_if(guards.guard_online_vote(ballot, seat))
+    _refuse_if(guards.guard_already_voted(ballot, _seat_owner(seat, presence)), "choice")
     recorded_channel = Channel.PROXY if seat.proxy_for is not None else channel
     _record(ballot, seat, choice, recorded_channel, presence, acting_user=acting_user)
     _ballot_event(ballot, selectors.votes_cast(ballot))
@@ -1658,14 +1607,7 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
     ).get(pk=locked.pk)
     meeting = ballot.agenda_item.meeting
     presence = selectors.presence(meeting)
-    if (
-        ballot.room_counts_totals
-        and not ballot.room_totals_entered
-        and any(s.in_room for s in presence.seats)
-    ):
-        if ballot.is_secret:
-            raise ActionError(_("Saisissez d'abord les totaux des bulletins papier de la salle."))
-        raise ActionError(_("Saisissez d'abord les totaux du vote à main levée de la salle."))
+    _refuse_if(guards.guard_close_ballot(ballot, presence))
     counted = selectors.tally(ballot)
     totals = counted.totals
     if not presence.quorum.reached:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import guards
 from deliberation.models import Amendment, Attendance, Ballot, Choice
 from deliberation.text.sanitize import normalise_newlines
 
@@ -294,17 +295,35 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
             targets.append((f"p{proposal.pk}", f"{_('Proposition')} : {proposal.title}"))
         targets.append(("procedural", str(_("Question de procédure"))))
         fields["target"].choices = targets  # type: ignore[attr-defined]
+    # Only the people the action would accept (deliberation.guards): absent members who may
+    # still give their vote, present ones who may still carry one.
     if isinstance(form, ProxyForm):
-        fields["holder"].choices = _member_choices(members)  # type: ignore[attr-defined]
+        holders = guards.proxy_holders(room.presence, giver=room.viewer)
+        fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
     if isinstance(form, StaffProxyForm):
-        fields["giver"].choices = _member_choices(members)  # type: ignore[attr-defined]
-        fields["holder"].choices = _member_choices(members)  # type: ignore[attr-defined]
-    if isinstance(form, AttendanceForm | AddSpeakerForm):
-        fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+        givers = guards.proxy_givers(room.presence)
+        fields["giver"].choices = _member_choices(givers)  # type: ignore[attr-defined]
+        holders = guards.proxy_holders(room.presence)
+        fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
     if isinstance(form, AttendanceForm):
+        fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+    if isinstance(form, AddSpeakerForm):
+        # Not those already on the list (waiting or speaking): the action would refuse them.
+        listed = {r.membership_id for r in room.waiting_speakers}
+        if room.current_speaker is not None:
+            listed.add(room.current_speaker.membership_id)
+        fields["membership"].choices = _member_choices(  # type: ignore[attr-defined]
+            m for m in members if m.pk not in listed
+        )
+    if isinstance(form, AttendanceForm):
+        fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in Attendance.Status.choices
+            if guards.guard_attendance_status(room.meeting, value) is None
+        ]
         fields["replaces"].choices = [("", _("—")), *_member_choices(members)]  # type: ignore[attr-defined]
     if isinstance(form, RoomVoteForm):
-        seats = room.presence.seats
+        seats = room.roll_call_seats
         fields["seat"].choices = [  # type: ignore[attr-defined]
             (
                 seat_value(s.voter.pk, s.proxy_for.pk if s.proxy_for else None),

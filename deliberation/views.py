@@ -99,6 +99,7 @@ def _render_page(
         },
         "my_vote_id": live.user_fragment_id("my-vote", meeting.pk),
         "my_amendments_id": live.user_fragment_id("my-amendments", meeting.pk),
+        "my_participation_id": live.user_fragment_id("my-participation", meeting.pk),
         "ws_path": (
             f"/ws/meetings/{meeting.pk}/?audience={page.audience}"
             f"&lang={events.language_or_default(get_language())}"

@@ -64,6 +64,15 @@ if (room) {
       const saved = keep(current);
       // Open disclosure widgets stay open.
       const open = new Set([...current.querySelectorAll("details[open]")].map((d) => d.querySelector("summary")?.textContent));
+      // Fragments are rendered once for everyone in the room; the forms this viewer may not
+      // use (an observer's comment forms) give way to the reason the page gave on load.
+      if (room.dataset.commentRefusal) {
+        for (const part of next.querySelectorAll("[data-offer='comment']")) {
+          const reason = document.createElement("p");
+          reason.textContent = room.dataset.commentRefusal;
+          part.replaceWith(reason);
+        }
+      }
       addToken(next);
       restore(next, saved);
       for (const details of next.querySelectorAll("details")) {
