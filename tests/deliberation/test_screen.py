@@ -71,8 +71,7 @@ def test_amendment_under_vote_with_its_diff_and_turnout(client, session):
     assert "Amendement 1" in html
     assert "<del>" in html and "<ins>" in html and "samedi" in html
     # One vote cast of 8 seats present (7 members, one proxy).
-    assert '<p class="screen-turnout"><strong>1</strong>' in html
-    assert "sur 8 votant·es" in html
+    assert '<p class="screen-turnout"><strong>1<span class="screen-of"> / 8</span>' in html
     # No running tally unless the ballot shows one.
     assert "screen-tally" not in html
 
@@ -91,7 +90,7 @@ def test_secret_ballot_shows_turnout_never_a_tally(client, session):
     actions.check_cast_vote(ballot.pk, "yes", acting_user=session.people.members[4].user)
     html = _screen(client, session.meeting)
     assert "scrutin secret" in html
-    assert '<p class="screen-turnout"><strong>1</strong>' in html
+    assert '<p class="screen-turnout"><strong>1<span class="screen-of"> / 8</span>' in html
     assert "screen-tally" not in html
     assert "<dt>Pour</dt>" not in html
     assert "Les résultats seront connus à la clôture." in html
