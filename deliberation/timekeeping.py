@@ -17,7 +17,7 @@ from deliberation.models import SpeakerRequest
 
 # Points of order interrupt the debate; a reply answers the speech that was just made: both
 # go before the ordinary speakers, points of order first, each kind in order of request.
-PRIORITY = {
+PRIORITY: dict[str, int] = {
     SpeakerRequest.Kind.POINT_OF_ORDER: 0,
     SpeakerRequest.Kind.REPLY: 1,
     SpeakerRequest.Kind.SPEECH: 2,
