@@ -30,6 +30,8 @@ def test_waiting_screen_before_the_meeting(client, meeting):
     # A projector: no forms, no links to follow.
     assert "<form" not in html
     assert "<a " not in html
+    # Without JavaScript it shows the state at load: no timed reload.
+    assert "http-equiv" not in html
 
 
 def test_a_draft_meeting_has_no_screen(client, meeting):
