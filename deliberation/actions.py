@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from council.models import SEATED_ROLES, Council, Membership, Role, User
 from council.notifications.models import Event as Notice
 from council.notifications.service import notify
-from deliberation import chain, events, guards, selectors
+from deliberation import chain, events, guards, selectors, timekeeping
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -903,14 +903,28 @@ def _speakers_changed(item: AgendaItem) -> None:
     )
 
 
+def _speaker_kind(kind: Any) -> str:
+    if kind in (None, ""):
+        return SpeakerRequest.Kind.SPEECH
+    if kind not in SpeakerRequest.Kind.values:
+        raise ActionError(
+            _("Choisissez une intervention, une motion d'ordre ou une réplique."), "kind"
+        )
+    return str(kind)
+
+
 @transaction.atomic
 def do_add_speaker(
-    item: AgendaItem, membership: Membership, *, acting_user: User
+    item: AgendaItem,
+    membership: Membership,
+    *,
+    kind: str = SpeakerRequest.Kind.SPEECH,
+    acting_user: User,
 ) -> SpeakerRequest:
     try:
         with transaction.atomic():
             request = SpeakerRequest.objects.create(
-                agenda_item=item, membership=membership, added_by=acting_user
+                agenda_item=item, membership=membership, kind=kind, added_by=acting_user
             )
     except IntegrityError:
         raise ActionError(_("Ce membre est déjà inscrit sur la liste des orateurs.")) from None
@@ -918,7 +932,7 @@ def do_add_speaker(
     return request
 
 
-def check_request_floor(item: AgendaItem, *, acting_user: User) -> SpeakerRequest:
+def check_request_floor(item: AgendaItem, *, kind: Any = "", acting_user: User) -> SpeakerRequest:
     _refuse_if(guards.guard_may_request_floor(acting_user, item))
     membership = next(
         m
@@ -927,13 +941,15 @@ def check_request_floor(item: AgendaItem, *, acting_user: User) -> SpeakerReques
         .select_related("user")
     )
     _refuse_if(guards.guard_request_floor(item, membership))
-    return do_add_speaker(item, membership, acting_user=acting_user)
+    return do_add_speaker(item, membership, kind=_speaker_kind(kind), acting_user=acting_user)
 
 
 do_request_floor = do_add_speaker
 
 
-def check_add_speaker(item: AgendaItem, membership_id: Any, *, acting_user: User) -> SpeakerRequest:
+def check_add_speaker(
+    item: AgendaItem, membership_id: Any, *, kind: Any = "", acting_user: User
+) -> SpeakerRequest:
     _require(
         "deliberation.manage_speakers",
         acting_user,
@@ -944,7 +960,7 @@ def check_add_speaker(item: AgendaItem, membership_id: Any, *, acting_user: User
     if membership.role not in SEATED_ROLES:
         raise ActionError(_("Seuls les membres du conseil prennent la parole en séance."))
     _refuse_if(guards.guard_add_speaker(item, membership))
-    return do_add_speaker(item, membership, acting_user=acting_user)
+    return do_add_speaker(item, membership, kind=_speaker_kind(kind), acting_user=acting_user)
 
 
 def _speaker_request(item: AgendaItem, request_id: Any) -> SpeakerRequest:
@@ -962,15 +978,26 @@ def _speaker_request(item: AgendaItem, request_id: Any) -> SpeakerRequest:
     return request
 
 
+def _end_turn(request: SpeakerRequest, state: str, now: datetime.datetime) -> None:
+    """Close a turn; the time spoken is recorded for the minutes."""
+    if request.state == SpeakerRequest.State.SPEAKING:
+        request.ended_at = now
+        request.spoken_seconds = timekeeping.seconds_between(request.started_at, now)
+    request.state = state
+    request.save(update_fields=["state", "ended_at", "spoken_seconds"])
+
+
 @transaction.atomic
 def do_give_floor(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
     now = timezone.now()
-    SpeakerRequest.objects.filter(
+    for previous in SpeakerRequest.objects.select_for_update().filter(
         agenda_item_id=request.agenda_item_id, state=SpeakerRequest.State.SPEAKING
-    ).update(state=SpeakerRequest.State.DONE, ended_at=now)
+    ):
+        _end_turn(previous, SpeakerRequest.State.DONE, now)
     request.state = SpeakerRequest.State.SPEAKING
     request.started_at = now
-    request.save(update_fields=["state", "started_at"])
+    request.deadline = timekeeping.deadline_for(request)
+    request.save(update_fields=["state", "started_at", "deadline"])
     _speakers_changed(request.agenda_item)
     return request
 
@@ -990,9 +1017,7 @@ def check_give_floor(item: AgendaItem, request_id: Any, *, acting_user: User) ->
 
 @transaction.atomic
 def do_end_speaker(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
-    request.state = SpeakerRequest.State.DONE
-    request.ended_at = timezone.now()
-    request.save(update_fields=["state", "ended_at"])
+    _end_turn(request, SpeakerRequest.State.DONE, timezone.now())
     _speakers_changed(request.agenda_item)
     return request
 
@@ -1012,10 +1037,7 @@ def check_end_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -
 
 @transaction.atomic
 def do_remove_speaker(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
-    if request.state == SpeakerRequest.State.SPEAKING:
-        request.ended_at = timezone.now()
-    request.state = SpeakerRequest.State.REMOVED
-    request.save(update_fields=["state", "ended_at"])
+    _end_turn(request, SpeakerRequest.State.REMOVED, timezone.now())
     _speakers_changed(request.agenda_item)
     return request
 
@@ -1033,6 +1055,116 @@ def check_remove_speaker(item: AgendaItem, request_id: Any, *, acting_user: User
     if request.state not in SpeakerRequest.ACTIVE:
         raise ActionError(_("Cette demande de parole n'est plus active."))
     return do_remove_speaker(request, acting_user=acting_user)
+
+
+# --- Speaking time -------------------------------------------------------------------------
+
+
+def _seconds(value: Any, *, blank: bool = False, field: str = "minutes") -> int | None:
+    """A speaking time in seconds (0: no limit); None where blank is allowed (inherit)."""
+    if value in (None, "") and blank:
+        return None
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ActionError(_("Indiquez une durée en minutes."), field) from None
+    if not 0 <= seconds <= timekeeping.MAX_SECONDS:
+        raise ActionError(
+            _("Une durée va de 0 (sans limite) à %(max)s minutes.")
+            % {"max": timekeeping.MAX_SECONDS // 60},
+            field,
+        )
+    return seconds
+
+
+def _retime_current_speaker(item_ids: Any) -> None:
+    """A running turn follows a changed limit: its deadline moves, its start does not."""
+    for request in (
+        SpeakerRequest.objects.select_for_update()
+        .filter(agenda_item_id__in=item_ids, state=SpeakerRequest.State.SPEAKING)
+        .select_related("agenda_item__meeting")
+    ):
+        request.deadline = timekeeping.deadline_for(request)
+        request.save(update_fields=["deadline"])
+
+
+def _speaking_time_changed(meeting_id: int, item_id: int | None = None) -> None:
+    _meeting_event(meeting_id, events.SpeakingTimeChanged(meeting_id=meeting_id, item_id=item_id))
+
+
+@transaction.atomic
+def do_set_meeting_speaking_time(meeting: Meeting, seconds: int, *, acting_user: User) -> Meeting:
+    meeting.speaking_time = seconds
+    meeting.save(update_fields=["speaking_time", "updated"])
+    _retime_current_speaker(meeting.agenda_items.values("pk"))
+    _speaking_time_changed(meeting.pk)
+    return meeting
+
+
+def check_set_meeting_speaking_time(
+    meeting: Meeting, seconds: Any, *, acting_user: User
+) -> Meeting:
+    _require(
+        "deliberation.keep_time",
+        acting_user,
+        meeting,
+        _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
+    )
+    value = _seconds(seconds)
+    assert value is not None
+    return do_set_meeting_speaking_time(meeting, value, acting_user=acting_user)
+
+
+@transaction.atomic
+def do_set_item_speaking_time(
+    item: AgendaItem, seconds: int | None, *, acting_user: User
+) -> AgendaItem:
+    item.speaking_time = seconds
+    item.save(update_fields=["speaking_time"])
+    _retime_current_speaker([item.pk])
+    _speaking_time_changed(item.meeting_id, item.pk)
+    return item
+
+
+def check_set_item_speaking_time(
+    item: AgendaItem, seconds: Any, *, acting_user: User
+) -> AgendaItem:
+    _require(
+        "deliberation.keep_time",
+        acting_user,
+        item,
+        _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
+    )
+    return do_set_item_speaking_time(item, _seconds(seconds, blank=True), acting_user=acting_user)
+
+
+@transaction.atomic
+def do_set_speaker_time(
+    request: SpeakerRequest, seconds: int | None, *, acting_user: User
+) -> SpeakerRequest:
+    request.time_limit = seconds
+    fields = ["time_limit"]
+    if request.state == SpeakerRequest.State.SPEAKING:
+        request.deadline = timekeeping.deadline_for(request)
+        fields.append("deadline")
+    request.save(update_fields=fields)
+    _speaking_time_changed(request.agenda_item.meeting_id, request.agenda_item_id)
+    return request
+
+
+def check_set_speaker_time(
+    item: AgendaItem, request_id: Any, seconds: Any, *, acting_user: User
+) -> SpeakerRequest:
+    _require(
+        "deliberation.keep_time",
+        acting_user,
+        item,
+        _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
+    )
+    request = _speaker_request(item, request_id)
+    if request.state not in SpeakerRequest.ACTIVE:
+        raise ActionError(_("Cette demande de parole n'est plus active."), "request")
+    return do_set_speaker_time(request, _seconds(seconds, blank=True), acting_user=acting_user)
 
 
 # --- Ballots -------------------------------------------------------------------------------
@@ -1074,6 +1206,7 @@ def do_open_ballot(
     rule: str = Ballot.Rule.SIMPLE,
     room_method: str = Ballot.RoomMethod.ROLL_CALL,
     show_running_tally: bool = False,
+    duration: int | None = None,
     acting_user: User,
 ) -> Ballot:
     meeting = selectors.meeting_for_update(item.meeting_id)
@@ -1112,6 +1245,8 @@ def do_open_ballot(
                 show_running_tally=show_running_tally,
                 state=Ballot.State.OPEN,
                 opened_at=now,
+                # Announced, not enforced: the chair closes the ballot.
+                deadline=now + datetime.timedelta(seconds=duration) if duration else None,
                 opened_by=acting_user,
             )
     except IntegrityError:
@@ -1189,6 +1324,7 @@ def check_open_ballot(
     rule: Any = Ballot.Rule.SIMPLE,
     room_method: Any = "",
     show_running_tally: bool = False,
+    duration: Any = None,
     acting_user: User,
 ) -> Ballot:
     _require(
@@ -1256,6 +1392,7 @@ def check_open_ballot(
         rule=rule,
         room_method=room_method,
         show_running_tally=bool(show_running_tally),
+        duration=_seconds(duration, blank=True, field="duration") or None,
         acting_user=acting_user,
     )
 

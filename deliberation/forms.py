@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import guards
-from deliberation.models import Amendment, Attendance, Ballot, Choice
+from deliberation import guards, timekeeping
+from deliberation.models import Amendment, Attendance, Ballot, Choice, SpeakerRequest
 from deliberation.text.sanitize import normalise_newlines
 
 if TYPE_CHECKING:
@@ -200,8 +200,69 @@ class AttendanceForm(forms.Form):
     )
 
 
+class MinutesField(forms.CharField):
+    """A duration typed in minutes (“3”, “2,5”, “1:30”), cleaned to seconds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # No max_length: its validator would run on the cleaned seconds.
+        attrs = {"inputmode": "decimal", "size": 6, "maxlength": 8}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return timekeeping.parse_minutes(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Indiquez des minutes, par exemple 3, 2,5 ou 1:30 (120 au plus).")
+            ) from None
+
+
+def minutes_value(seconds: int | None) -> str:
+    """Seconds as the minutes field shows them back (“3”, “2:30”)."""
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}:{rest:02d}" if rest else str(minutes)
+
+
+class RequestFloorForm(forms.Form):
+    kind = forms.ChoiceField(choices=SpeakerRequest.Kind.choices, required=False)
+
+
 class AddSpeakerForm(forms.Form):
     membership = forms.TypedChoiceField(label=_("Membre"), coerce=int)
+    kind = forms.ChoiceField(
+        label=_("Nature"), choices=SpeakerRequest.Kind.choices, initial=SpeakerRequest.Kind.SPEECH
+    )
+
+
+class MeetingTimeForm(forms.Form):
+    minutes = MinutesField(
+        label=_("Par intervenant·e, pour la séance (minutes)"),
+        help_text=_("0 : sans limite. Par exemple 3, 2,5 ou 1:30."),
+    )
+
+
+class ItemTimeForm(forms.Form):
+    item = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    minutes = MinutesField(
+        label=_("Pour le point en cours (minutes)"),
+        required=False,
+        help_text=_("Vide : celui de la séance ; 0 : sans limite."),
+    )
+
+
+class SpeakerTimeForm(forms.Form):
+    request = forms.TypedChoiceField(label=_("Intervenant·e"), coerce=int)
+    minutes = MinutesField(
+        label=_("Temps accordé (minutes)"),
+        required=False,
+        help_text=_("Vide : celui du point ; s’applique aussitôt à qui a la parole."),
+    )
 
 
 class OpenBallotForm(forms.Form):
@@ -224,6 +285,11 @@ class OpenBallotForm(forms.Form):
     )
     show_running_tally = forms.BooleanField(
         label=_("Afficher les résultats pendant le vote"), required=False
+    )
+    duration = MinutesField(
+        label=_("Durée annoncée du vote (minutes)"),
+        required=False,
+        help_text=_("Facultatif : un compte à rebours s’affiche ; vous clôturez le vote."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -305,6 +371,9 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
         fields["giver"].choices = _member_choices(givers)  # type: ignore[attr-defined]
         holders = guards.proxy_holders(room.presence)
         fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
+    if isinstance(form, SpeakerTimeForm):
+        speakers = ([room.current_speaker] if room.current_speaker else []) + room.waiting_speakers
+        fields["request"].choices = [(r.pk, str(r.membership.user)) for r in speakers]  # type: ignore[attr-defined]
     if isinstance(form, AttendanceForm):
         fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
     if isinstance(form, AddSpeakerForm):
@@ -347,6 +416,10 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
     "staff_proxy": StaffProxyForm,
     "attendance": AttendanceForm,
     "add_speaker": AddSpeakerForm,
+    "request_floor": RequestFloorForm,
+    "meeting_time": MeetingTimeForm,
+    "item_time": ItemTimeForm,
+    "speaker_time": SpeakerTimeForm,
     "open_ballot": OpenBallotForm,
     "room_vote": RoomVoteForm,
     "room_totals": RoomTotalsForm,
@@ -370,4 +443,10 @@ def blank_form(name: str, room: RoomState) -> forms.Form:
     # secret ballot stay sealed in its urn.
     if name == "room_totals" and ballot is not None and ballot.has_show_of_hands:
         initial.update(yes=ballot.room_yes, no=ballot.room_no, abstain=ballot.room_abstain)
+    if name == "meeting_time":
+        initial["minutes"] = minutes_value(room.meeting.speaking_time)
+    if name == "item_time" and room.current_item is not None:
+        initial.update(
+            item=room.current_item.pk, minutes=minutes_value(room.current_item.speaking_time)
+        )
     return build_form(name, room, initial=initial)

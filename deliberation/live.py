@@ -9,6 +9,7 @@ always show the same thing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,9 +39,15 @@ from deliberation.models import (
 )
 from deliberation.text.paragraphs import paragraph_map
 
-PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
-ALL = frozenset(events.AUDIENCES)
+PUBLIC, MEMBERS, STAFF, SCREEN = events.PUBLIC, events.MEMBERS, events.STAFF, events.SCREEN
+# The pages people read; the room's screen has its one fragment of its own.
+ALL = frozenset({PUBLIC, MEMBERS, STAFF})
 INSIDE = frozenset({MEMBERS, STAFF})
+
+
+SCREEN_FRAGMENT = "screen"
+# How many of the waiting speakers the screen names (then "and 3 more").
+SCREEN_NEXT_SPEAKERS = 4
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,12 @@ FRAGMENTS: dict[str, Fragment] = {
             "deliberation/fragments/console_attendance.html",
             frozenset({STAFF}),
         ),
+        Fragment(
+            "console-timekeeping",
+            "deliberation/fragments/console_timekeeping.html",
+            frozenset({STAFF}),
+        ),
+        Fragment(SCREEN_FRAGMENT, "deliberation/fragments/screen.html", frozenset({SCREEN})),
     )
 }
 
@@ -106,7 +119,13 @@ def user_fragment_id(key: str, meeting_id: int) -> str:
 
 
 _ITEM = ("live-status", "live-agenda", "live-item", "live-speakers", "live-ballots")
-_ITEM_STAFF = ("live-participate", "console-items", "console-ballots", "console-roll-call")
+_ITEM_STAFF = (
+    "live-participate",
+    "console-items",
+    "console-ballots",
+    "console-roll-call",
+    "console-timekeeping",
+)
 _TEXT = ("live-item", "live-participate", "console-ballots")
 _BALLOT = ("live-ballots", "console-ballots", "console-roll-call")
 _PRESENCE = ("live-attendance", "console-attendance", "console-roll-call")
@@ -130,7 +149,8 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool | tuple[str, ...]]] = {
     "deliberation.amendment_rebased": (_TEXT, False),
     "deliberation.comment_added": (("live-item",), False),
     "deliberation.comment_moderated": (("live-item",), False),
-    "deliberation.speakers_changed": (("live-speakers",), _FLOOR),
+    "deliberation.speakers_changed": (("live-speakers", "console-timekeeping"), _FLOOR),
+    "deliberation.speaking_time_changed": (("live-speakers", "console-timekeeping"), False),
     "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
     "deliberation.vote_count_changed": (_BALLOT, False),
     "deliberation.version_merged": (_TEXT, False),
@@ -142,8 +162,17 @@ USER_EVENT_FRAGMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Events the room's screen does not show (comments stay on the pages people read).
+SCREEN_SILENT = frozenset({"deliberation.comment_added", "deliberation.comment_moderated"})
+
+
 def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool | tuple[str, ...]]:
-    return EVENT_FRAGMENTS.get(event_type, (tuple(FRAGMENTS), True))
+    if event_type not in EVENT_FRAGMENTS:
+        return tuple(FRAGMENTS), True
+    keys, users = EVENT_FRAGMENTS[event_type]
+    if event_type not in SCREEN_SILENT:
+        keys = (*keys, SCREEN_FRAGMENT)
+    return keys, users
 
 
 # --- Who watches as what -----------------------------------------------------------------
@@ -160,6 +189,9 @@ def audiences_for_user(user: Any, meeting: Meeting) -> set[str]:
         allowed.add(MEMBERS)
     if staff:
         allowed.add(STAFF)
+    if PUBLIC in allowed:
+        # The screen shows what the public live page shows, laid out for a projector.
+        allowed.add(SCREEN)
     return allowed
 
 
@@ -206,7 +238,12 @@ class RoomState:
 
     @property
     def is_public(self) -> bool:
-        return self.audience == PUBLIC
+        """Whether this audience sees only what the public may see (the screen does too)."""
+        return self.audience in (PUBLIC, SCREEN)
+
+    @property
+    def is_screen(self) -> bool:
+        return self.audience == SCREEN
 
     @property
     def is_inside(self) -> bool:
@@ -307,6 +344,56 @@ class RoomState:
     @cached_property
     def open_ballot(self) -> Ballot | None:
         return next((b for b in self.ballots if b.state == Ballot.State.OPEN), None)
+
+    # --- What the room's screen shows --------------------------------------------------
+
+    @cached_property
+    def now(self) -> datetime.datetime:
+        """The server's time at rendering: the clock, and the reference countdowns count from."""
+        return timezone.now()
+
+    @cached_property
+    def screen_ballot(self) -> Ballot | None:
+        """The open ballot, else the last one closed on the current item (its result)."""
+        if self.open_ballot is not None:
+            return self.open_ballot
+        closed = [b for b in self.ballots if b.state == Ballot.State.CLOSED]
+        return closed[-1] if closed else None
+
+    @property
+    def voters(self) -> int:
+        """Votes that can be cast now: seats present, proxies included."""
+        return len(self.presence.seats)
+
+    @cached_property
+    def running_tally(self) -> dict[str, int] | None:
+        """Counts while the ballot is open, only where the chair chose to show them, and
+        never for a secret ballot (each count after each vote would reveal every choice)."""
+        ballot = self.open_ballot
+        if ballot is None or ballot.is_secret or not ballot.show_running_tally:
+            return None
+        return dict(selectors.tally(ballot).totals)
+
+    @cached_property
+    def screen_amendment(self) -> Amendment | None:
+        """The amendment the screen's ballot is about, with its word diffs."""
+        ballot = self.screen_ballot
+        if ballot is None or not ballot.amendment_id:
+            return None
+        for proposal in self.proposals:
+            for amendment in proposal.amendments.all():
+                if amendment.pk == ballot.amendment_id:
+                    amendment.proposal_title = proposal.title  # type: ignore[attr-defined]
+                    return amendment
+        return None
+
+    @property
+    def next_speakers(self) -> list[SpeakerRequest]:
+        return self.waiting_speakers[:SCREEN_NEXT_SPEAKERS]
+
+    @property
+    def more_speakers(self) -> int:
+        return max(0, len(self.waiting_speakers) - SCREEN_NEXT_SPEAKERS)
 
     @cached_property
     def ballot_papers(self) -> list[dict[str, Any]]:
@@ -647,6 +734,8 @@ def iter_meeting_fragments(
         return
     first: RoomState | None = None
     for audience in events.AUDIENCES:
+        if audience == SCREEN and SCREEN_FRAGMENT not in keys:
+            continue
         room = RoomState(meeting, audience)
         if first is not None:
             # One reading of the room serves every audience, as far as each may see it.

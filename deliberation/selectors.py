@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from council.models import SEATED_ROLES, VOTING_ROLES, Membership, Role
+from deliberation import timekeeping
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -384,7 +385,8 @@ def speakers(item: AgendaItem) -> Speakers:
         .order_by("requested_at", "pk")
     )
     current = next((r for r in requests if r.state == SpeakerRequest.State.SPEAKING), None)
-    queue = [r for r in requests if r.state == SpeakerRequest.State.WAITING]
+    # Points of order and replies first (deliberation.timekeeping).
+    queue = timekeeping.queue_order(r for r in requests if r.state == SpeakerRequest.State.WAITING)
     done = [r for r in requests if r.state == SpeakerRequest.State.DONE]
     return Speakers(current, queue, done)
 

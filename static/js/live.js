@@ -159,3 +159,36 @@ if (room) {
   addToken(room);
   connect();
 }
+
+// Countdowns: the server stores each deadline and sends it with its own time at rendering;
+// the page only shows the time left, measured on the server's clock (`data-now`), not the
+// computer's. Without this script, the deadline is printed ("jusqu'à 20:41").
+const offsets = new WeakMap();
+const serverNow = (element) => {
+  if (!offsets.has(element)) offsets.set(element, Number(element.dataset.now) - Date.now());
+  return Date.now() + offsets.get(element);
+};
+const twoDigits = (n) => String(n).padStart(2, "0");
+const tick = () => {
+  for (const countdown of document.querySelectorAll("[data-deadline]")) {
+    const clock = countdown.querySelector("[data-countdown-clock]");
+    const deadline = Number(countdown.dataset.deadline);
+    if (!clock || !deadline) continue;
+    const left = Math.round((deadline - serverNow(countdown)) / 1000);
+    const seconds = Math.abs(left);
+    const text = `${left < 0 ? "+" : ""}${Math.floor(seconds / 60)}:${twoDigits(seconds % 60)}`;
+    if (clock.textContent !== text) clock.textContent = text;
+    clock.hidden = false;
+    countdown.classList.toggle("countdown-over", left < 0);
+  }
+  for (const clock of document.querySelectorAll("[data-clock]")) {
+    // In the meeting's time zone, whatever the computer driving the projector says.
+    const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: clock.dataset.tz || undefined });
+    const text = format.format(new Date(serverNow(clock)));
+    if (clock.textContent !== text) clock.textContent = text;
+  }
+};
+if (document.querySelector("[data-deadline], [data-clock]") || room) {
+  tick();
+  window.setInterval(tick, 500);
+}
