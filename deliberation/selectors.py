@@ -495,6 +495,13 @@ def meeting_state(meeting_id: int) -> MeetingState:
     )
 
 
+def public_decisions() -> QuerySet[Decision]:
+    """The decisions anyone may read: the public archive's rule, asked by every public page
+    (archive, sitemap, follow-up by receipt code). A closed-session item's decision stays in
+    the chain but is not public, whenever the item was switched to a closed session."""
+    return Decision.objects.filter(agenda_item__is_public=True)
+
+
 def decisions_for(meeting: Meeting) -> QuerySet[Decision]:
     return Decision.objects.filter(meeting=meeting).select_related("ballot", "agenda_item")
 
