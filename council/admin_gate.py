@@ -62,30 +62,35 @@ def _refuse(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 class AdminGateMiddleware:
-    """A logged-in person without access to an admin is told so, once."""
+    """A logged-in person without access to an admin is told so, once. Asked as the view is
+    about to run, after the CSRF check (a forged POST is refused as such first)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated:
-            if request.path.startswith(WAGTAIL_ADMIN) and not user.has_perm(
-                "wagtailadmin.access_admin"
-            ):
-                return _refuse(
-                    request,
-                    _(
-                        "L’administration du site est réservée au secrétariat et à la "
-                        "présidence du conseil. Votre compte n’y a pas accès."
-                    ),
-                )
-            if request.path.startswith(DJANGO_ADMIN) and not admin.site.has_permission(request):
-                return _refuse(
-                    request,
-                    _(
-                        "L’administration technique est réservée aux administrateurs de la "
-                        "plateforme. Votre compte n’y a pas accès."
-                    ),
-                )
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if request.path.startswith(WAGTAIL_ADMIN) and not user.has_perm(
+            "wagtailadmin.access_admin"
+        ):
+            return _refuse(
+                request,
+                _(
+                    "L’administration du site est réservée au secrétariat et à la "
+                    "présidence du conseil. Votre compte n’y a pas accès."
+                ),
+            )
+        if request.path.startswith(DJANGO_ADMIN) and not admin.site.has_permission(request):
+            return _refuse(
+                request,
+                _(
+                    "L’administration technique est réservée aux administrateurs de la "
+                    "plateforme. Votre compte n’y a pas accès."
+                ),
+            )
+        return None
