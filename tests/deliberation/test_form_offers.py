@@ -125,6 +125,8 @@ def valid_input(form: Form) -> dict[str, str]:
             data[name] = a.get("value", "")
         elif kind == "number":
             data[name] = a.get("value") or a.get("min") or "1"
+        elif a.get("inputmode") == "decimal":
+            data[name] = a.get("value") or "3"
         else:
             data[name] = a.get("value") or "Texte saisi pour l’essai."
     for name, options in form.options.items():
