@@ -1308,12 +1308,7 @@ def _locked_open_ballot(ballot_id: int) -> Ballot:
 
 
 def _seat_owner(seat: Seat, presence: selectors.Presence) -> Membership:
-    """Whose vote a seat carries: the proxy giver, the member a substitute replaces, or own."""
-    if seat.proxy_for is not None:
-        return seat.proxy_for
-    by_id = {m.pk: m for m in presence.memberships}
-    replaced = selectors.active_substitution(seat.voter, presence.attendance, by_id)
-    return replaced or seat.voter
+    return selectors.seat_owner(seat, presence)
 
 
 def _record(
@@ -1533,6 +1528,49 @@ def check_record_room_vote(
 
 
 @transaction.atomic
+def do_undo_room_vote(ballot_id: int, vote_id: int, *, acting_user: User) -> Vote:
+    """Take back the last vote entered at the roll call, while the ballot is open (a
+    mis-click): only the latest entry, so the list and the undo never disagree."""
+    ballot = _locked_open_ballot(ballot_id)
+    last = selectors.last_room_entry(ballot)
+    if last is None or last.pk != vote_id:
+        raise ActionError(_("Seul le dernier vote enregistré en salle peut être annulé."))
+    meeting = ballot.agenda_item.meeting
+    last.delete()
+    _audit(
+        "room_vote_undone",
+        actor=acting_user,
+        meeting=meeting,
+        ballot=ballot,
+        voter=last.voter_id,
+        proxy_for=last.proxy_for_id,
+        choice=last.choice,
+        recorded_by=last.recorded_by_id,
+    )
+    _ballot_event(ballot, selectors.votes_cast(ballot))
+    _user_event(
+        last.voter.user_id, events.OwnVoteRecorded(meeting_id=meeting.pk, ballot_id=ballot.pk)
+    )
+    return last
+
+
+def check_undo_room_vote(ballot_id: Any, vote_id: Any, *, acting_user: User) -> Vote:
+    ballot = _ballot_for_check(ballot_id)
+    _require(
+        "deliberation.record_room_vote",
+        acting_user,
+        ballot,
+        _("Seul le secrétariat enregistre les votes de la salle."),
+    )
+    if ballot.is_secret or ballot.room_counts_totals:
+        raise ActionError(_("Ce scrutin ne se vote pas par appel nominal en salle."))
+    vote = _optional_id(vote_id, "vote", _("Ce vote est inconnu."))
+    if vote is None:
+        raise ActionError(_("Ce vote est inconnu."), "vote")
+    return do_undo_room_vote(ballot.pk, vote, acting_user=acting_user)
+
+
+@transaction.atomic
 def do_record_room_totals(
     ballot_id: int, yes: int, no: int, abstain: int, *, acting_user: User
 ) -> Ballot:
@@ -1658,22 +1696,12 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
     ).get(pk=locked.pk)
     meeting = ballot.agenda_item.meeting
     presence = selectors.presence(meeting)
-    if (
-        ballot.room_counts_totals
-        and not ballot.room_totals_entered
-        and any(s.in_room for s in presence.seats)
-    ):
-        if ballot.is_secret:
-            raise ActionError(_("Saisissez d'abord les totaux des bulletins papier de la salle."))
-        raise ActionError(_("Saisissez d'abord les totaux du vote à main levée de la salle."))
+    refusal = selectors.close_refusal(ballot, presence)
+    if refusal:
+        raise ActionError(refusal)
     counted = selectors.tally(ballot)
     totals = counted.totals
-    if not presence.quorum.reached:
-        outcome = Decision.Outcome.NO_QUORUM
-    elif selectors.is_adopted(ballot.rule, totals["yes"], totals["no"], totals["abstain"]):
-        outcome = Decision.Outcome.ADOPTED
-    else:
-        outcome = Decision.Outcome.REJECTED
+    outcome = selectors.outcome(ballot.rule, presence.quorum, totals)
     now = timezone.now()
     ballot.state = Ballot.State.CLOSED
     ballot.closed_at = now
