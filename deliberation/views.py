@@ -92,10 +92,11 @@ def _render_page(
     bound: dict[str, Any] | None = None,
     failed: Any = None,
     status: int = 200,
+    closing: int | None = None,
 ) -> HttpResponse:
     room = live.RoomState(meeting, page.audience, user=request.user, forms=bound)
     context = {
-        "closing": _closing(request, page, room),
+        "closing": _closing(page, room, closing or request.GET.get("cloture", "")),
         "meeting": meeting,
         "room": room,
         "audience": page.audience,
@@ -117,13 +118,12 @@ def _render_page(
     return render(request, page.template, context, status=status)
 
 
-def _closing(request: HttpRequest, page: Page, room: live.RoomState) -> Any:
+def _closing(page: Page, room: live.RoomState, wanted: Any) -> Any:
     """The close confirmation the chair asked for (`?cloture=<ballot>`), while it is open."""
     from deliberation import selectors
 
-    wanted = request.GET.get("cloture", "")
     ballot = room.open_ballot
-    if page.name != "chair" or ballot is None or wanted != str(ballot.pk):
+    if page.name != "chair" or ballot is None or str(wanted) != str(ballot.pk):
         return None
     return selectors.close_preview(ballot, room.presence)
 
@@ -533,10 +533,10 @@ def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResp
         form.add_error(field if field in form.fields else None, _message_of(error))
         if by_fetch:
             return JsonResponse({"error": _message_of(error)}, status=400)
-        if isinstance(error, _Reconfirm):
-            request.GET = request.GET.copy()
-            request.GET["cloture"] = str(error.ballot.pk)
-        return _render_page(request, page, meeting, bound=bound, failed=form, status=400)
+        closing = error.ballot.pk if isinstance(error, _Reconfirm) else None
+        return _render_page(
+            request, page, meeting, bound=bound, failed=form, status=400, closing=closing
+        )
     if by_fetch:
         room = live.RoomState(meeting, page.audience, user=request.user)
         fragments = live.render_room(room, action.fragments, request)
