@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.messages import get_messages
 
-from deliberation import actions
+from deliberation import actions, events
 from deliberation.models import Attendance, AuditEntry, Ballot, Decision, Vote
 from tests.deliberation.test_events import open_ballot, start_session
 from tests.deliberation.test_views import url, with_totp
@@ -242,3 +242,23 @@ def test_online_votes_cannot_be_undone_from_the_roll_call(client, people, meetin
     )
     assert response.status_code == 400
     assert Vote.objects.filter(pk=online.pk).exists()
+
+
+def test_undoing_a_room_vote_tells_every_screen_and_the_voter(people, meeting, ballot, capture):
+    secretary = people.secretary.user
+    member = people.members[4]
+    actions.check_record_room_vote(ballot.pk, member.pk, "no", acting_user=secretary)
+    vote = Vote.objects.get(ballot=ballot, voter=member)
+    with capture() as sent:
+        actions.check_undo_room_vote(ballot.pk, vote.pk, acting_user=secretary)
+    assert [(group, event.type) for group, event in sent] == [
+        (events.meeting_group(meeting.pk), "deliberation.vote_count_changed"),
+        (events.user_group(member.user_id), "deliberation.own_vote_recorded"),
+    ]
+    assert sent[0][1].votes_cast == 0
+    # A member cannot take a vote back through the secretariat's action.
+    actions.check_record_room_vote(ballot.pk, member.pk, "yes", acting_user=secretary)
+    vote = Vote.objects.get(ballot=ballot, voter=member)
+    with pytest.raises(actions.ActionError):
+        actions.check_undo_room_vote(ballot.pk, vote.pk, acting_user=member.user)
+    assert Vote.objects.filter(pk=vote.pk).exists()
