@@ -128,9 +128,9 @@ def _height(page: Any) -> int:
 
 
 def _bottom(locator: Any) -> float:
-    box = locator.bounding_box()
-    assert box is not None
-    return float(box["y"] + box["height"])
+    # Evaluated in the page, so that a fragment swapped by a push meanwhile is found again.
+    expect(locator).to_be_visible()
+    return float(locator.evaluate("(e) => e.getBoundingClientRect().bottom"))
 
 
 def _reload_if_static(page: Any) -> None:
