@@ -175,6 +175,7 @@ def test_the_chairs_console_at_three_sizes(browser, live_server_url, js_enabled,
         secretary.set_viewport_size({"width": 1280, "height": 800})
         goto(secretary, cast.path("secretariat"))
         heights["secrétariat 1280"] = _height(secretary)
+        secretary.screenshot(path=SCREENSHOTS.format(name="secretariat-1280"))
         found["secrétariat, 1280"] = axe_violations(secretary)
         print(f"\nconsole heights (px): {heights}")
     assert not any(found.values()), found
@@ -199,6 +200,7 @@ def test_closing_a_ballot_that_lost_its_quorum(
         expect(confirmation).to_contain_text("0 vote exprimé sur 6 possibles")
         assert _bottom(confirmation.get_by_role("button", name="Confirmer la clôture")) <= 800
         violations = axe_violations(chair)
+        chair.screenshot(path=SCREENSHOTS.format(name="confirmation-1280"))
         # Cancelling leaves the ballot open.
         with chair.expect_navigation():
             confirmation.get_by_role("link", name="Annuler, laisser le scrutin ouvert").click()
