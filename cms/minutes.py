@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deliberation import chain
+from deliberation import chain, timekeeping
 from deliberation import selectors as deliberation_selectors
 from deliberation.actions import ActionError
 from deliberation.models import (
@@ -132,6 +132,17 @@ def _ballot_line(ballot: Ballot, decision: Decision | None) -> str:
     }
 
 
+def _speaker_line(request: SpeakerRequest) -> str:
+    """ "Alice Dupont (motion d'ordre, 1 min 05 s)": who spoke, how, and for how long."""
+    details = []
+    if request.kind != SpeakerRequest.Kind.SPEECH:
+        details.append(request.get_kind_display())
+    if request.spoken_seconds is not None:
+        details.append(timekeeping.duration(request.spoken_seconds))
+    name = str(request.membership.user)
+    return f"{name} ({', '.join(details)})" if details else name
+
+
 def _item_blocks(meeting: Meeting) -> list[Any]:
     items = deliberation_selectors.agenda(meeting)
     speakers: dict[int, list[str]] = defaultdict(list)
@@ -143,7 +154,7 @@ def _item_blocks(meeting: Meeting) -> list[Any]:
         .select_related("membership__user")
         .order_by("started_at", "requested_at", "pk")
     ):
-        speakers[request.agenda_item_id].append(str(request.membership.user))
+        speakers[request.agenda_item_id].append(_speaker_line(request))
     proposals: dict[int, list[Proposal]] = defaultdict(list)
     for proposal in Proposal.objects.filter(agenda_item__meeting=meeting).order_by("created", "pk"):
         proposals[proposal.agenda_item_id].append(proposal)
@@ -207,7 +218,7 @@ def minutes_body(meeting: Meeting, head: tuple[int, str]) -> list[Any]:
     blocks = _attendance_blocks(meeting, presence)
     blocks += _item_blocks(meeting)
     decisions = list(
-        Decision.objects.filter(meeting=meeting, agenda_item__is_public=True).order_by("position")
+        deliberation_selectors.public_decisions().filter(meeting=meeting).order_by("position")
     )
     blocks.append(_heading(_("Décisions")))
     blocks.append(

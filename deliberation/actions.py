@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from council.models import SEATED_ROLES, Council, Membership, Role, User
 from council.notifications.models import Event as Notice
 from council.notifications.service import notify
-from deliberation import chain, events, selectors
+from deliberation import chain, events, guards, selectors, timekeeping
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -78,6 +78,12 @@ def _require(permission: str, user: User, obj: Any, message: str) -> None:
         raise ActionError(message)
 
 
+def _refuse_if(refusal: str | None, field: str | None = None) -> None:
+    """Raise a guard's refusal (deliberation.guards): the rule the pages asked too."""
+    if refusal is not None:
+        raise ActionError(refusal, field)
+
+
 def _audit(
     action: str,
     *,
@@ -122,7 +128,7 @@ def _notify_decision(decision: Decision) -> None:
 
 
 def _clean_text(value: Any, *, field: str, label: str, maximum: int, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    text = sanitize.normalise_newlines(value).strip() if isinstance(value, str) else ""
     if value is not None and not isinstance(value, str):
         raise ActionError(_("%(label)s : texte attendu.") % {"label": label}, field)
     if required and not text:
@@ -215,10 +221,7 @@ def do_open_meeting(meeting: Meeting, *, acting_user: User) -> Meeting:
 
 
 def check_open_meeting(meeting: Meeting, *, acting_user: User) -> Meeting:
-    if meeting.state == Meeting.State.IN_SESSION:
-        raise ActionError(_("La séance est déjà ouverte."))
-    if meeting.state == Meeting.State.CLOSED:
-        raise ActionError(_("Cette séance est close : elle ne peut pas être rouverte."))
+    _refuse_if(guards.guard_open_meeting(meeting))
     _require(
         "deliberation.open_meeting",
         acting_user,
@@ -256,8 +259,7 @@ def check_close_meeting(meeting: Meeting, *, acting_user: User) -> Meeting:
         meeting,
         _("Seuls la présidence et le secrétariat peuvent clore la séance."),
     )
-    if Ballot.objects.filter(agenda_item__meeting=meeting, state=Ballot.State.OPEN).exists():
-        raise ActionError(_("Un scrutin est encore ouvert : clôturez-le avant la séance."))
+    _refuse_if(guards.guard_close_meeting(meeting))
     return do_close_meeting(meeting, acting_user=acting_user)
 
 
@@ -288,10 +290,7 @@ def check_open_item(item: AgendaItem, *, acting_user: User) -> AgendaItem:
         item,
         _("Seuls la présidence et le secrétariat peuvent ouvrir un point, et en séance."),
     )
-    if item.state == AgendaItem.State.OPEN:
-        raise ActionError(_("Ce point est déjà en cours."))
-    if Ballot.objects.filter(agenda_item__meeting_id=item.meeting_id, state="open").exists():
-        raise ActionError(_("Un scrutin est ouvert : clôturez-le avant de changer de point."))
+    _refuse_if(guards.guard_open_item(item))
     return do_open_item(item, acting_user=acting_user)
 
 
@@ -315,8 +314,7 @@ def check_close_item(item: AgendaItem, *, acting_user: User) -> AgendaItem:
         item,
         _("Ce point n'est pas en cours, ou vous ne pouvez pas le clore."),
     )
-    if Ballot.objects.filter(agenda_item=item, state=Ballot.State.OPEN).exists():
-        raise ActionError(_("Un scrutin est ouvert sur ce point : clôturez-le d'abord."))
+    _refuse_if(guards.guard_close_item(item))
     return do_close_item(item, acting_user=acting_user)
 
 
@@ -370,10 +368,7 @@ def check_set_attendance(
         raise ActionError(_("Seuls les membres du conseil figurent sur la liste de présence."))
     if status not in Attendance.Status.values:
         raise ActionError(_("Choisissez une présence dans la liste."), "status")
-    if status == Attendance.Status.REMOTE and meeting.mode == Meeting.Mode.IN_PERSON:
-        raise ActionError(_("Cette séance se tient en présentiel : pas de présence à distance."))
-    if status == Attendance.Status.ROOM and meeting.mode == Meeting.Mode.ONLINE:
-        raise ActionError(_("Cette séance se tient en ligne : pas de présence en salle."))
+    _refuse_if(guards.guard_attendance_status(meeting, status))
     replaces = None
     if replaces_id not in (None, ""):
         if membership.role != Role.SUBSTITUTE:
@@ -429,12 +424,7 @@ def do_give_proxy(
 def check_give_proxy(
     meeting: Meeting, giver_id: Any, holder_id: Any, *, acting_user: User
 ) -> Proxy:
-    _require(
-        "deliberation.give_proxy",
-        acting_user,
-        meeting,
-        _("Vous ne pouvez pas donner de procuration pour cette séance."),
-    )
+    _refuse_if(guards.guard_may_give_proxy(acting_user, meeting))
     giver = _membership_in(meeting, giver_id, field="giver")
     holder = _membership_in(meeting, holder_id, field="holder")
     if giver.user_id != acting_user.pk and not rules.has_perm(
@@ -443,23 +433,9 @@ def check_give_proxy(
         raise ActionError(_("Vous ne pouvez donner procuration qu'en votre propre nom."), "giver")
     if giver.pk == holder.pk:
         raise ActionError(_("On ne se donne pas procuration à soi-même."), "holder")
-    if not selectors.is_full_voting(giver):
-        raise ActionError(_("Seul un membre ayant droit de vote peut donner procuration."))
-    if not selectors.is_full_voting(holder):
-        raise ActionError(
-            _("La procuration se donne à un membre effectif ayant droit de vote."), "holder"
-        )
-    current = selectors.attendances(meeting)
-    if giver.pk in current and current[giver.pk].is_present:
-        raise ActionError(_("Un membre présent vote lui-même : pas de procuration."), "giver")
-    if any(a.replaces_id == giver.pk for a in current.values()):
-        raise ActionError(_("Ce membre est remplacé par un·e suppléant·e."), "giver")
-    if holder.pk in current and not current[holder.pk].is_present:
-        raise ActionError(_("La procuration se donne à un membre présent."), "holder")
-    if Proxy.objects.filter(meeting=meeting, holder=holder).exists():
-        raise ActionError(_("Ce ou cette mandataire détient déjà une procuration."), "holder")
-    if Proxy.objects.filter(meeting=meeting, giver=giver).exists():
-        raise ActionError(_("Ce membre a déjà donné procuration pour cette séance."), "giver")
+    presence = selectors.presence(meeting)
+    _refuse_if(guards.guard_proxy_giver(giver, presence), "giver")
+    _refuse_if(guards.guard_proxy_holder(holder, presence), "holder")
     return do_give_proxy(meeting, giver, holder, acting_user=acting_user)
 
 
@@ -901,12 +877,7 @@ def check_add_comment(
     parent_id: Any = None,
     acting_user: User,
 ) -> Comment:
-    _require(
-        "deliberation.comment",
-        acting_user,
-        target,
-        _("Seuls les membres et le secrétariat commentent, tant que le point n'est pas clos."),
-    )
+    _refuse_if(guards.guard_comment(acting_user, target))
     parent = None
     if parent_id not in (None, ""):
         try:
@@ -932,14 +903,28 @@ def _speakers_changed(item: AgendaItem) -> None:
     )
 
 
+def _speaker_kind(kind: Any) -> str:
+    if kind in (None, ""):
+        return SpeakerRequest.Kind.SPEECH
+    if kind not in SpeakerRequest.Kind.values:
+        raise ActionError(
+            _("Choisissez une intervention, une motion d'ordre ou une réplique."), "kind"
+        )
+    return str(kind)
+
+
 @transaction.atomic
 def do_add_speaker(
-    item: AgendaItem, membership: Membership, *, acting_user: User
+    item: AgendaItem,
+    membership: Membership,
+    *,
+    kind: str = SpeakerRequest.Kind.SPEECH,
+    acting_user: User,
 ) -> SpeakerRequest:
     try:
         with transaction.atomic():
             request = SpeakerRequest.objects.create(
-                agenda_item=item, membership=membership, added_by=acting_user
+                agenda_item=item, membership=membership, kind=kind, added_by=acting_user
             )
     except IntegrityError:
         raise ActionError(_("Ce membre est déjà inscrit sur la liste des orateurs.")) from None
@@ -947,26 +932,24 @@ def do_add_speaker(
     return request
 
 
-def check_request_floor(item: AgendaItem, *, acting_user: User) -> SpeakerRequest:
-    _require(
-        "deliberation.request_floor",
-        acting_user,
-        item,
-        _("Vous pouvez demander la parole sur le point en cours, en tant que membre."),
-    )
+def check_request_floor(item: AgendaItem, *, kind: Any = "", acting_user: User) -> SpeakerRequest:
+    _refuse_if(guards.guard_may_request_floor(acting_user, item))
     membership = next(
         m
         for m in Membership.objects.current(on=item.meeting.start.date())
         .filter(user=acting_user, council_id=item.meeting.council_id, role__in=SEATED_ROLES)
         .select_related("user")
     )
-    return do_add_speaker(item, membership, acting_user=acting_user)
+    _refuse_if(guards.guard_request_floor(item, membership))
+    return do_add_speaker(item, membership, kind=_speaker_kind(kind), acting_user=acting_user)
 
 
 do_request_floor = do_add_speaker
 
 
-def check_add_speaker(item: AgendaItem, membership_id: Any, *, acting_user: User) -> SpeakerRequest:
+def check_add_speaker(
+    item: AgendaItem, membership_id: Any, *, kind: Any = "", acting_user: User
+) -> SpeakerRequest:
     _require(
         "deliberation.manage_speakers",
         acting_user,
@@ -976,7 +959,8 @@ def check_add_speaker(item: AgendaItem, membership_id: Any, *, acting_user: User
     membership = _membership_in(item.meeting, membership_id, field="membership")
     if membership.role not in SEATED_ROLES:
         raise ActionError(_("Seuls les membres du conseil prennent la parole en séance."))
-    return do_add_speaker(item, membership, acting_user=acting_user)
+    _refuse_if(guards.guard_add_speaker(item, membership))
+    return do_add_speaker(item, membership, kind=_speaker_kind(kind), acting_user=acting_user)
 
 
 def _speaker_request(item: AgendaItem, request_id: Any) -> SpeakerRequest:
@@ -994,15 +978,26 @@ def _speaker_request(item: AgendaItem, request_id: Any) -> SpeakerRequest:
     return request
 
 
+def _end_turn(request: SpeakerRequest, state: str, now: datetime.datetime) -> None:
+    """Close a turn; the time spoken is recorded for the minutes."""
+    if request.state == SpeakerRequest.State.SPEAKING:
+        request.ended_at = now
+        request.spoken_seconds = timekeeping.seconds_between(request.started_at, now)
+    request.state = state
+    request.save(update_fields=["state", "ended_at", "spoken_seconds"])
+
+
 @transaction.atomic
 def do_give_floor(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
     now = timezone.now()
-    SpeakerRequest.objects.filter(
+    for previous in SpeakerRequest.objects.select_for_update().filter(
         agenda_item_id=request.agenda_item_id, state=SpeakerRequest.State.SPEAKING
-    ).update(state=SpeakerRequest.State.DONE, ended_at=now)
+    ):
+        _end_turn(previous, SpeakerRequest.State.DONE, now)
     request.state = SpeakerRequest.State.SPEAKING
     request.started_at = now
-    request.save(update_fields=["state", "started_at"])
+    request.deadline = timekeeping.deadline_for(request)
+    request.save(update_fields=["state", "started_at", "deadline"])
     _speakers_changed(request.agenda_item)
     return request
 
@@ -1022,9 +1017,7 @@ def check_give_floor(item: AgendaItem, request_id: Any, *, acting_user: User) ->
 
 @transaction.atomic
 def do_end_speaker(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
-    request.state = SpeakerRequest.State.DONE
-    request.ended_at = timezone.now()
-    request.save(update_fields=["state", "ended_at"])
+    _end_turn(request, SpeakerRequest.State.DONE, timezone.now())
     _speakers_changed(request.agenda_item)
     return request
 
@@ -1044,10 +1037,7 @@ def check_end_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -
 
 @transaction.atomic
 def do_remove_speaker(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
-    if request.state == SpeakerRequest.State.SPEAKING:
-        request.ended_at = timezone.now()
-    request.state = SpeakerRequest.State.REMOVED
-    request.save(update_fields=["state", "ended_at"])
+    _end_turn(request, SpeakerRequest.State.REMOVED, timezone.now())
     _speakers_changed(request.agenda_item)
     return request
 
@@ -1065,6 +1055,116 @@ def check_remove_speaker(item: AgendaItem, request_id: Any, *, acting_user: User
     if request.state not in SpeakerRequest.ACTIVE:
         raise ActionError(_("Cette demande de parole n'est plus active."))
     return do_remove_speaker(request, acting_user=acting_user)
+
+
+# --- Speaking time -------------------------------------------------------------------------
+
+
+def _seconds(value: Any, *, blank: bool = False, field: str = "minutes") -> int | None:
+    """A speaking time in seconds (0: no limit); None where blank is allowed (inherit)."""
+    if value in (None, "") and blank:
+        return None
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ActionError(_("Indiquez une durée en minutes."), field) from None
+    if not 0 <= seconds <= timekeeping.MAX_SECONDS:
+        raise ActionError(
+            _("Une durée va de 0 (sans limite) à %(max)s minutes.")
+            % {"max": timekeeping.MAX_SECONDS // 60},
+            field,
+        )
+    return seconds
+
+
+def _retime_current_speaker(item_ids: Any) -> None:
+    """A running turn follows a changed limit: its deadline moves, its start does not."""
+    for request in (
+        SpeakerRequest.objects.select_for_update()
+        .filter(agenda_item_id__in=item_ids, state=SpeakerRequest.State.SPEAKING)
+        .select_related("agenda_item__meeting")
+    ):
+        request.deadline = timekeeping.deadline_for(request)
+        request.save(update_fields=["deadline"])
+
+
+def _speaking_time_changed(meeting_id: int, item_id: int | None = None) -> None:
+    _meeting_event(meeting_id, events.SpeakingTimeChanged(meeting_id=meeting_id, item_id=item_id))
+
+
+@transaction.atomic
+def do_set_meeting_speaking_time(meeting: Meeting, seconds: int, *, acting_user: User) -> Meeting:
+    meeting.speaking_time = seconds
+    meeting.save(update_fields=["speaking_time", "updated"])
+    _retime_current_speaker(meeting.agenda_items.values("pk"))
+    _speaking_time_changed(meeting.pk)
+    return meeting
+
+
+def check_set_meeting_speaking_time(
+    meeting: Meeting, seconds: Any, *, acting_user: User
+) -> Meeting:
+    _require(
+        "deliberation.keep_time",
+        acting_user,
+        meeting,
+        _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
+    )
+    value = _seconds(seconds)
+    assert value is not None
+    return do_set_meeting_speaking_time(meeting, value, acting_user=acting_user)
+
+
+@transaction.atomic
+def do_set_item_speaking_time(
+    item: AgendaItem, seconds: int | None, *, acting_user: User
+) -> AgendaItem:
+    item.speaking_time = seconds
+    item.save(update_fields=["speaking_time"])
+    _retime_current_speaker([item.pk])
+    _speaking_time_changed(item.meeting_id, item.pk)
+    return item
+
+
+def check_set_item_speaking_time(
+    item: AgendaItem, seconds: Any, *, acting_user: User
+) -> AgendaItem:
+    _require(
+        "deliberation.keep_time",
+        acting_user,
+        item,
+        _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
+    )
+    return do_set_item_speaking_time(item, _seconds(seconds, blank=True), acting_user=acting_user)
+
+
+@transaction.atomic
+def do_set_speaker_time(
+    request: SpeakerRequest, seconds: int | None, *, acting_user: User
+) -> SpeakerRequest:
+    request.time_limit = seconds
+    fields = ["time_limit"]
+    if request.state == SpeakerRequest.State.SPEAKING:
+        request.deadline = timekeeping.deadline_for(request)
+        fields.append("deadline")
+    request.save(update_fields=fields)
+    _speaking_time_changed(request.agenda_item.meeting_id, request.agenda_item_id)
+    return request
+
+
+def check_set_speaker_time(
+    item: AgendaItem, request_id: Any, seconds: Any, *, acting_user: User
+) -> SpeakerRequest:
+    _require(
+        "deliberation.keep_time",
+        acting_user,
+        item,
+        _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
+    )
+    request = _speaker_request(item, request_id)
+    if request.state not in SpeakerRequest.ACTIVE:
+        raise ActionError(_("Cette demande de parole n'est plus active."), "request")
+    return do_set_speaker_time(request, _seconds(seconds, blank=True), acting_user=acting_user)
 
 
 # --- Ballots -------------------------------------------------------------------------------
@@ -1106,6 +1206,7 @@ def do_open_ballot(
     rule: str = Ballot.Rule.SIMPLE,
     room_method: str = Ballot.RoomMethod.ROLL_CALL,
     show_running_tally: bool = False,
+    duration: int | None = None,
     acting_user: User,
 ) -> Ballot:
     meeting = selectors.meeting_for_update(item.meeting_id)
@@ -1144,6 +1245,8 @@ def do_open_ballot(
                 show_running_tally=show_running_tally,
                 state=Ballot.State.OPEN,
                 opened_at=now,
+                # Announced, not enforced: the chair closes the ballot.
+                deadline=now + datetime.timedelta(seconds=duration) if duration else None,
                 opened_by=acting_user,
             )
     except IntegrityError:
@@ -1221,6 +1324,7 @@ def check_open_ballot(
     rule: Any = Ballot.Rule.SIMPLE,
     room_method: Any = "",
     show_running_tally: bool = False,
+    duration: Any = None,
     acting_user: User,
 ) -> Ballot:
     _require(
@@ -1288,6 +1392,7 @@ def check_open_ballot(
         rule=rule,
         room_method=room_method,
         show_running_tally=bool(show_running_tally),
+        duration=_seconds(duration, blank=True, field="duration") or None,
         acting_user=acting_user,
     )
 
@@ -1307,8 +1412,7 @@ def _locked_open_ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-def _seat_owner(seat: Seat, presence: selectors.Presence) -> Membership:
-    return selectors.seat_owner(seat, presence)
+_seat_owner = guards.seat_owner
 
 
 def _record(
@@ -1361,11 +1465,6 @@ def _reseal(ballot: Ballot, change: Any) -> None:
     ballot.save(update_fields=["urn"])
 
 
-def _already_voted(ballot: Ballot, owner: Membership) -> bool:
-    model = BallotParticipation if ballot.is_secret else Vote
-    return model.objects.filter(ballot=ballot, seat=owner).exists()
-
-
 @transaction.atomic
 def do_cast_vote(
     ballot_id: int,
@@ -1395,19 +1494,11 @@ def do_cast_vote(
         if proxy_for_id is not None:
             raise ActionError(_("Aucune procuration de ce membre n'est détenue ici."), "proxy_for")
         raise ActionError(_("Ce membre n'a pas de droit de vote dans cette séance."))
-    if channel == Channel.ROOM_ROLL_CALL and (
-        ballot.is_secret or ballot.room_method != Ballot.RoomMethod.ROLL_CALL
-    ):
-        raise ActionError(_("Ce scrutin ne se vote pas par appel nominal en salle."))
-    if channel == Channel.ROOM_ROLL_CALL and not seat.in_room:
-        raise ActionError(_("Ce membre n'est pas présent en salle."), "voter")
-    refusal = selectors.online_vote_refusal(ballot, seat)
-    if refusal:
-        raise ActionError(refusal)
-    if channel == Channel.ONLINE and seat.in_room and not meeting.allows_remote:
-        raise ActionError(_("Cette séance se tient en présentiel : votez en salle."))
-    if _already_voted(ballot, _seat_owner(seat, presence)):
-        raise ActionError(_("Ce vote a déjà été enregistré."), "choice")
+    if channel == Channel.ROOM_ROLL_CALL:
+        _refuse_if(guards.guard_room_vote_seat(ballot, seat), "voter")
+    else:
+        _refuse_if(guards.guard_online_vote(ballot, seat))
+    _refuse_if(guards.guard_already_voted(ballot, _seat_owner(seat, presence)), "choice")
     recorded_channel = Channel.PROXY if seat.proxy_for is not None else channel
     _record(ballot, seat, choice, recorded_channel, presence, acting_user=acting_user)
     _ballot_event(ballot, selectors.votes_cast(ballot))
@@ -1696,9 +1787,7 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
     ).get(pk=locked.pk)
     meeting = ballot.agenda_item.meeting
     presence = selectors.presence(meeting)
-    refusal = selectors.close_refusal(ballot, presence)
-    if refusal:
-        raise ActionError(refusal)
+    _refuse_if(guards.guard_close_ballot(ballot, presence))
     counted = selectors.tally(ballot)
     totals = counted.totals
     outcome = selectors.outcome(ballot.rule, presence.quorum, totals)

@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 PUBLIC = "public"
 MEMBERS = "members"
 STAFF = "staff"
-AUDIENCES: tuple[str, ...] = (PUBLIC, MEMBERS, STAFF)
+# The room's projector: public information only, laid out to be read from the back.
+SCREEN = "screen"
+AUDIENCES: tuple[str, ...] = (PUBLIC, MEMBERS, STAFF, SCREEN)
 
 # The consumer method that forwards a push to its socket ("live.push" → `live_push`).
 PUSH_TYPE = "live.push"
@@ -311,6 +313,15 @@ class SpeakersChanged(Event):
     type: ClassVar[str] = "deliberation.speakers_changed"
     meeting_id: int
     item_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SpeakingTimeChanged(Event):
+    """The speaking time of the meeting, of an item (item_id) or of one speaker changed."""
+
+    type: ClassVar[str] = "deliberation.speaking_time_changed"
+    meeting_id: int
+    item_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,13 +12,30 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.models import Amendment, Attendance, Ballot, Choice
+from deliberation import guards, timekeeping
+from deliberation.models import Amendment, Attendance, Ballot, Choice, SpeakerRequest
+from deliberation.text.sanitize import normalise_newlines
 
 if TYPE_CHECKING:
     from deliberation.live import RoomState
 
 MAX_COMMENT = 5000
 MAX_PARAGRAPH = 5000
+
+
+class TextareaField(forms.CharField):
+    """A textarea's text, its length counted as the person sees it: the CRLF line breaks
+    that browsers send become LF before `max_length` is checked (and before the action sees
+    the text), so a text typed within the limit is never refused for its line breaks. Past
+    the limit, the form's error says so in the page, with the text kept. Every textarea with
+    a maximum length uses this field: the room's forms, consultations, the desk."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = normalise_newlines(value)
+        return super().to_python(value)
 
 
 def _ids(name: str) -> str:
@@ -37,7 +54,7 @@ class IdForm(forms.Form):
 class CommentForm(forms.Form):
     target = forms.ChoiceField(label=_("Sur"))
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    body = forms.CharField(
+    body = TextareaField(
         label=_("Votre commentaire"),
         max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -52,14 +69,14 @@ class AmendmentForm(forms.Form):
     proposal = forms.ChoiceField(label=_("Proposition"))
     paragraph = forms.IntegerField(label=_("Paragraphe"), min_value=1, max_value=500)
     op = forms.ChoiceField(label=_("Modification"), choices=Amendment.Op.choices)
-    text = forms.CharField(
+    text = TextareaField(
         label=_("Nouveau texte"),
         required=False,
         max_length=MAX_PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Laissez vide pour une suppression."),
     )
-    justification = forms.CharField(
+    justification = TextareaField(
         label=_("Justification"),
         required=False,
         max_length=MAX_COMMENT,
@@ -80,7 +97,7 @@ class ReplyForm(forms.Form):
     """A reply under a comment: the thread it joins says what it is about."""
 
     parent = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    body = forms.CharField(
+    body = TextareaField(
         label=_("Votre réponse"),
         max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -121,13 +138,13 @@ class RebaseForm(forms.Form):
                 max_value=500,
                 required=False,
             )
-            self.fields[f"text_{i}"] = forms.CharField(
+            self.fields[f"text_{i}"] = TextareaField(
                 label=_("Nouveau texte (modification %(n)s)") % {"n": n},
                 required=False,
                 max_length=MAX_PARAGRAPH,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        self.fields["justification"] = forms.CharField(
+        self.fields["justification"] = TextareaField(
             label=_("Justification"),
             required=False,
             max_length=MAX_COMMENT,
@@ -183,8 +200,69 @@ class AttendanceForm(forms.Form):
     )
 
 
+class MinutesField(forms.CharField):
+    """A duration typed in minutes (“3”, “2,5”, “1:30”), cleaned to seconds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # No max_length: its validator would run on the cleaned seconds.
+        attrs = {"inputmode": "decimal", "size": 6, "maxlength": 8}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return timekeeping.parse_minutes(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Indiquez des minutes, par exemple 3, 2,5 ou 1:30 (120 au plus).")
+            ) from None
+
+
+def minutes_value(seconds: int | None) -> str:
+    """Seconds as the minutes field shows them back (“3”, “2:30”)."""
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}:{rest:02d}" if rest else str(minutes)
+
+
+class RequestFloorForm(forms.Form):
+    kind = forms.ChoiceField(choices=SpeakerRequest.Kind.choices, required=False)
+
+
 class AddSpeakerForm(forms.Form):
     membership = forms.TypedChoiceField(label=_("Membre"), coerce=int)
+    kind = forms.ChoiceField(
+        label=_("Nature"), choices=SpeakerRequest.Kind.choices, initial=SpeakerRequest.Kind.SPEECH
+    )
+
+
+class MeetingTimeForm(forms.Form):
+    minutes = MinutesField(
+        label=_("Par intervenant·e, pour la séance (minutes)"),
+        help_text=_("0 : sans limite. Par exemple 3, 2,5 ou 1:30."),
+    )
+
+
+class ItemTimeForm(forms.Form):
+    item = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    minutes = MinutesField(
+        label=_("Pour le point en cours (minutes)"),
+        required=False,
+        help_text=_("Vide : celui de la séance ; 0 : sans limite."),
+    )
+
+
+class SpeakerTimeForm(forms.Form):
+    request = forms.TypedChoiceField(label=_("Intervenant·e"), coerce=int)
+    minutes = MinutesField(
+        label=_("Temps accordé (minutes)"),
+        required=False,
+        help_text=_("Vide : celui du point ; s’applique aussitôt à qui a la parole."),
+    )
 
 
 class OpenBallotForm(forms.Form):
@@ -207,6 +285,11 @@ class OpenBallotForm(forms.Form):
     )
     show_running_tally = forms.BooleanField(
         label=_("Afficher les résultats pendant le vote"), required=False
+    )
+    duration = MinutesField(
+        label=_("Durée annoncée du vote (minutes)"),
+        required=False,
+        help_text=_("Facultatif : un compte à rebours s’affiche ; vous clôturez le vote."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -295,17 +378,38 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
             targets.append((f"p{proposal.pk}", f"{_('Proposition')} : {proposal.title}"))
         targets.append(("procedural", str(_("Question de procédure"))))
         fields["target"].choices = targets  # type: ignore[attr-defined]
+    # Only the people the action would accept (deliberation.guards): absent members who may
+    # still give their vote, present ones who may still carry one.
     if isinstance(form, ProxyForm):
-        fields["holder"].choices = _member_choices(members)  # type: ignore[attr-defined]
+        holders = guards.proxy_holders(room.presence, giver=room.viewer)
+        fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
     if isinstance(form, StaffProxyForm):
-        fields["giver"].choices = _member_choices(members)  # type: ignore[attr-defined]
-        fields["holder"].choices = _member_choices(members)  # type: ignore[attr-defined]
-    if isinstance(form, AttendanceForm | AddSpeakerForm):
-        fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+        givers = guards.proxy_givers(room.presence)
+        fields["giver"].choices = _member_choices(givers)  # type: ignore[attr-defined]
+        holders = guards.proxy_holders(room.presence)
+        fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
+    if isinstance(form, SpeakerTimeForm):
+        speakers = ([room.current_speaker] if room.current_speaker else []) + room.waiting_speakers
+        fields["request"].choices = [(r.pk, str(r.membership.user)) for r in speakers]  # type: ignore[attr-defined]
     if isinstance(form, AttendanceForm):
+        fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+    if isinstance(form, AddSpeakerForm):
+        # Not those already on the list (waiting or speaking): the action would refuse them.
+        listed = {r.membership_id for r in room.waiting_speakers}
+        if room.current_speaker is not None:
+            listed.add(room.current_speaker.membership_id)
+        fields["membership"].choices = _member_choices(  # type: ignore[attr-defined]
+            m for m in members if m.pk not in listed
+        )
+    if isinstance(form, AttendanceForm):
+        fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in Attendance.Status.choices
+            if guards.guard_attendance_status(room.meeting, value) is None
+        ]
         fields["replaces"].choices = [("", _("—")), *_member_choices(members)]  # type: ignore[attr-defined]
     if isinstance(form, RoomVoteForm):
-        seats = room.presence.seats
+        seats = room.roll_call_seats
         fields["seat"].choices = [  # type: ignore[attr-defined]
             (seat_value(*s.key), seat_label(s)) for s in seats
         ]
@@ -322,6 +426,10 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
     "staff_proxy": StaffProxyForm,
     "attendance": AttendanceForm,
     "add_speaker": AddSpeakerForm,
+    "request_floor": RequestFloorForm,
+    "meeting_time": MeetingTimeForm,
+    "item_time": ItemTimeForm,
+    "speaker_time": SpeakerTimeForm,
     "open_ballot": OpenBallotForm,
     "room_vote": RoomVoteForm,
     "room_totals": RoomTotalsForm,
@@ -346,4 +454,10 @@ def blank_form(name: str, room: RoomState) -> forms.Form:
     # secret ballot stay sealed in its urn.
     if name == "room_totals" and ballot is not None and ballot.has_show_of_hands:
         initial.update(yes=ballot.room_yes, no=ballot.room_no, abstain=ballot.room_abstain)
+    if name == "meeting_time":
+        initial["minutes"] = minutes_value(room.meeting.speaking_time)
+    if name == "item_time" and room.current_item is not None:
+        initial.update(
+            item=room.current_item.pk, minutes=minutes_value(room.current_item.speaking_time)
+        )
     return build_form(name, room, initial=initial)

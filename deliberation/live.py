@@ -9,19 +9,22 @@ always show the same thing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from council import rules as council_rules
+from council.mfa import mfa_state_for
 from council.models import SEATED_ROLES, Membership
-from deliberation import events, selectors
+from deliberation import events, guards, selectors
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -36,9 +39,31 @@ from deliberation.models import (
 )
 from deliberation.text.paragraphs import paragraph_map
 
-PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
-ALL = frozenset(events.AUDIENCES)
+PUBLIC, MEMBERS, STAFF, SCREEN = events.PUBLIC, events.MEMBERS, events.STAFF, events.SCREEN
+# The pages people read; the room's screen has its one fragment of its own.
+ALL = frozenset({PUBLIC, MEMBERS, STAFF})
 INSIDE = frozenset({MEMBERS, STAFF})
+
+
+SCREEN_FRAGMENT = "screen"
+# How many of the waiting speakers the screen names (then "and 3 more").
+SCREEN_NEXT_SPEAKERS = 4
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A form the page offers, or the reason it does not (the refusal the action would give)."""
+
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
+
+
+def offer(*refusals: str | None) -> Offer:
+    """Offered when no guard refuses; else the first refusal, to say why in the page."""
+    return Offer(next((r for r in refusals if r), ""))
 
 
 @dataclass(frozen=True)
@@ -71,6 +96,12 @@ FRAGMENTS: dict[str, Fragment] = {
             "deliberation/fragments/console_attendance.html",
             frozenset({STAFF}),
         ),
+        Fragment(
+            "console-timekeeping",
+            "deliberation/fragments/console_timekeeping.html",
+            frozenset({STAFF}),
+        ),
+        Fragment(SCREEN_FRAGMENT, "deliberation/fragments/screen.html", frozenset({SCREEN})),
     )
 }
 
@@ -79,6 +110,7 @@ FRAGMENTS: dict[str, Fragment] = {
 USER_FRAGMENTS: dict[str, str] = {
     "my-vote": "deliberation/fragments/my_vote.html",
     "my-amendments": "deliberation/fragments/my_amendments.html",
+    "my-participation": "deliberation/fragments/my_participation.html",
 }
 
 
@@ -87,14 +119,23 @@ def user_fragment_id(key: str, meeting_id: int) -> str:
 
 
 _ITEM = ("live-status", "live-agenda", "live-item", "live-speakers", "live-ballots")
-_ITEM_STAFF = ("live-participate", "console-items", "console-ballots", "console-roll-call")
+_ITEM_STAFF = (
+    "live-participate",
+    "console-items",
+    "console-ballots",
+    "console-roll-call",
+    "console-timekeeping",
+)
 _TEXT = ("live-item", "live-participate", "console-ballots")
 _BALLOT = ("live-ballots", "console-ballots", "console-roll-call")
-_PRESENCE = ("live-attendance", "console-attendance", "console-roll-call", "live-participate")
+_PRESENCE = ("live-attendance", "console-attendance", "console-roll-call")
+# Whether a member may ask for the floor: the queue changed.
+_FLOOR = ("my-participation",)
 
-# Which fragments each event type changes; `True` in the second place: each seated
-# member's own fragments change too. An event type missing here re-renders everything.
-EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool]] = {
+# Which fragments each event type changes; in the second place, which of each seated
+# member's own fragments change too (`True`: all of them; `False`: none). An event type
+# missing here re-renders everything.
+EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool | tuple[str, ...]]] = {
     "deliberation.meeting_opened": (("live-status", "live-agenda", *_ITEM_STAFF), True),
     "deliberation.meeting_closed": ((*_ITEM, *_ITEM_STAFF), True),
     "deliberation.agenda_changed": ((*_ITEM, *_ITEM_STAFF), True),
@@ -108,7 +149,8 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "deliberation.amendment_rebased": (_TEXT, False),
     "deliberation.comment_added": (("live-item",), False),
     "deliberation.comment_moderated": (("live-item",), False),
-    "deliberation.speakers_changed": (("live-speakers",), False),
+    "deliberation.speakers_changed": (("live-speakers", "console-timekeeping"), _FLOOR),
+    "deliberation.speaking_time_changed": (("live-speakers", "console-timekeeping"), False),
     "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
     "deliberation.vote_count_changed": (_BALLOT, False),
     "deliberation.version_merged": (_TEXT, False),
@@ -120,8 +162,17 @@ USER_EVENT_FRAGMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool]:
-    return EVENT_FRAGMENTS.get(event_type, (tuple(FRAGMENTS), True))
+# Events the room's screen does not show (comments stay on the pages people read).
+SCREEN_SILENT = frozenset({"deliberation.comment_added", "deliberation.comment_moderated"})
+
+
+def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool | tuple[str, ...]]:
+    if event_type not in EVENT_FRAGMENTS:
+        return tuple(FRAGMENTS), True
+    keys, users = EVENT_FRAGMENTS[event_type]
+    if event_type not in SCREEN_SILENT:
+        keys = (*keys, SCREEN_FRAGMENT)
+    return keys, users
 
 
 # --- Who watches as what -----------------------------------------------------------------
@@ -138,7 +189,21 @@ def audiences_for_user(user: Any, meeting: Meeting) -> set[str]:
         allowed.add(MEMBERS)
     if staff:
         allowed.add(STAFF)
+    if PUBLIC in allowed:
+        # The screen shows what the public live page shows, laid out for a projector.
+        allowed.add(SCREEN)
     return allowed
+
+
+def socket_user(scope: Any) -> Any:
+    """The socket's user, as the pages would see them: a chair or secretariat session that
+    did not pass its second factor is nobody in particular (the pages log it out)."""
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return AnonymousUser()
+    if not mfa_state_for(user, scope.get("session")).allows_staff:
+        return AnonymousUser()
+    return user
 
 
 def allowed_audiences(user: Any, meeting_id: int) -> set[str] | None:
@@ -173,7 +238,12 @@ class RoomState:
 
     @property
     def is_public(self) -> bool:
-        return self.audience == PUBLIC
+        """Whether this audience sees only what the public may see (the screen does too)."""
+        return self.audience in (PUBLIC, SCREEN)
+
+    @property
+    def is_screen(self) -> bool:
+        return self.audience == SCREEN
 
     @property
     def is_inside(self) -> bool:
@@ -279,6 +349,56 @@ class RoomState:
     def open_ballot(self) -> Ballot | None:
         return next((b for b in self.ballots if b.state == Ballot.State.OPEN), None)
 
+    # --- What the room's screen shows --------------------------------------------------
+
+    @cached_property
+    def now(self) -> datetime.datetime:
+        """The server's time at rendering: the clock, and the reference countdowns count from."""
+        return timezone.now()
+
+    @cached_property
+    def screen_ballot(self) -> Ballot | None:
+        """The open ballot, else the last one closed on the current item (its result)."""
+        if self.open_ballot is not None:
+            return self.open_ballot
+        closed = [b for b in self.ballots if b.state == Ballot.State.CLOSED]
+        return closed[-1] if closed else None
+
+    @property
+    def voters(self) -> int:
+        """Votes that can be cast now: seats present, proxies included."""
+        return len(self.presence.seats)
+
+    @cached_property
+    def running_tally(self) -> dict[str, int] | None:
+        """Counts while the ballot is open, only where the chair chose to show them, and
+        never for a secret ballot (each count after each vote would reveal every choice)."""
+        ballot = self.open_ballot
+        if ballot is None or ballot.is_secret or not ballot.show_running_tally:
+            return None
+        return dict(selectors.tally(ballot).totals)
+
+    @cached_property
+    def screen_amendment(self) -> Amendment | None:
+        """The amendment the screen's ballot is about, with its word diffs."""
+        ballot = self.screen_ballot
+        if ballot is None or not ballot.amendment_id:
+            return None
+        for proposal in self.proposals:
+            for amendment in proposal.amendments.all():
+                if amendment.pk == ballot.amendment_id:
+                    amendment.proposal_title = proposal.title  # type: ignore[attr-defined]
+                    return amendment
+        return None
+
+    @property
+    def next_speakers(self) -> list[SpeakerRequest]:
+        return self.waiting_speakers[:SCREEN_NEXT_SPEAKERS]
+
+    @property
+    def more_speakers(self) -> int:
+        return max(0, len(self.waiting_speakers) - SCREEN_NEXT_SPEAKERS)
+
     @cached_property
     def ballot_papers(self) -> list[dict[str, Any]]:
         """The viewer's ballot papers for the open ballot: one per seat (own vote, proxy)."""
@@ -301,8 +421,8 @@ class RoomState:
                 "proxy_for": seat.proxy_for,
                 "recorded": vote is not None,
                 "choice_label": Choice(choice).label if choice else "",
-                # In the room, by show of hands or on paper: no online form to offer.
-                "in_room": selectors.online_vote_refusal(ballot, seat) if vote is None else "",
+                # In the room, by show of hands, on paper or at the roll call: no online form.
+                "in_room": (guards.guard_online_vote(ballot, seat) or "") if vote is None else "",
             }
             if vote is None and not paper["in_room"]:
                 bound = self.bound_forms.get("vote")
@@ -429,6 +549,117 @@ class RoomState:
     def members(self) -> list[Membership]:
         return [m for m in self.presence.memberships if m.role in SEATED_ROLES]
 
+    # --- What this viewer is offered: the actions' own guards, asked before offering ---------
+
+    @cached_property
+    def viewer(self) -> Membership | None:
+        """The viewer's mandate in the meeting's council, if any."""
+        user = self.user
+        if user is None or not user.is_authenticated:
+            return None
+        return self.presence.membership_of(user.pk)
+
+    @cached_property
+    def ballot_open(self) -> bool:
+        """Any ballot of the meeting open (the current item's, as the actions ensure)."""
+        if self.current_item is not None and self.item is not None:
+            return self.open_ballot is not None
+        return Ballot.objects.filter(
+            agenda_item__meeting=self.meeting, state=Ballot.State.OPEN
+        ).exists()
+
+    def _may(self, permission: str, obj: Any, message: str) -> str | None:
+        return guards.guard_permission(self.user, permission, obj, message)
+
+    @cached_property
+    def offers(self) -> dict[str, Offer]:
+        """Per viewer: which of the members' room forms this person may use right now.
+
+        Shared fragments (rendered once per audience for a push, without a viewer) offer
+        what the audience may do; a page rendered for its viewer asks for that viewer.
+        """
+        item, meeting = self.item, self.meeting
+        offers: dict[str, Offer] = {}
+        if self.user is None:
+            offers["comment"] = Offer()
+        else:
+            offers["comment"] = offer(
+                guards.guard_comment_role(self.user, meeting),
+                _("Aucun point en cours.") if item is None else None,
+                guards.guard_comment(self.user, item) if item is not None else None,
+            )
+        offers["speak"] = offer(
+            _("Aucun point en cours.") if item is None else None,
+            guards.guard_may_request_floor(self.user, item or meeting),
+            guards.guard_request_floor(item, self.viewer)
+            if item is not None and self.viewer is not None
+            else None,
+        )
+        offers["proxy"] = offer(
+            guards.guard_may_give_proxy(self.user, meeting),
+            guards.guard_own_proxy(self.viewer, self.presence),
+        )
+        return offers
+
+    @property
+    def comment_role_refusal(self) -> str:
+        """Why this viewer never comments, whatever the phase ("" if they may)."""
+        return guards.guard_comment_role(self.user, self.meeting) or ""
+
+    @cached_property
+    def console(self) -> dict[str, Any]:
+        """The staff console's buttons and forms (the same for every member of staff)."""
+        meeting, ballot_open = self.meeting, self.ballot_open
+        out: dict[str, Any] = {
+            "close_meeting": offer(guards.guard_close_meeting(meeting, ballot_open=ballot_open)),
+            # (item, the offer of its button: close if open, else open)
+            "items": [
+                (
+                    item,
+                    offer(
+                        guards.guard_close_item(item, ballot_open=ballot_open)
+                        if item.state == AgendaItem.State.OPEN
+                        else guards.guard_open_item(item, ballot_open=ballot_open)
+                    ),
+                )
+                for item in self.items
+            ],
+            "close_ballot": offer(
+                guards.guard_close_ballot(self.open_ballot, self.presence)
+                if self.open_ballot is not None
+                else None
+            ),
+        }
+        closed = _("La séance est close.") if meeting.state == Meeting.State.CLOSED else None
+        out["attendance"] = offer(closed)
+        out["staff_proxy"] = offer(
+            closed,
+            None
+            if guards.proxy_givers(self.presence)
+            else _("Aucun membre absent ne peut donner procuration pour l'instant."),
+            None
+            if guards.proxy_holders(self.presence)
+            else _("Aucun membre présent ne peut recevoir de procuration pour l'instant."),
+        )
+        out["room_vote"] = offer(
+            None if self.roll_call_seats else _("Tous les votes de la salle sont enregistrés.")
+        )
+        return out
+
+    @cached_property
+    def roll_call_seats(self) -> list[selectors.Seat]:
+        """The seats in the room whose vote the secretariat may still record at the roll call."""
+        ballot = self.open_ballot
+        if ballot is None:
+            return []
+        voted = guards.voted_seats(ballot)
+        return [
+            seat
+            for seat in self.presence.seats
+            if guards.guard_room_vote_seat(ballot, seat) is None
+            and guards.seat_owner(seat, self.presence).pk not in voted
+        ]
+
     @cached_property
     def forms(self) -> _Forms:
         return _Forms(self)
@@ -546,6 +777,8 @@ def iter_meeting_fragments(
         return
     first: RoomState | None = None
     for audience in events.AUDIENCES:
+        if audience == SCREEN and SCREEN_FRAGMENT not in keys:
+            continue
         room = RoomState(meeting, audience)
         if first is not None:
             # One reading of the room serves every audience, as far as each may see it.
@@ -636,12 +869,20 @@ def render_users_affected(
             room = RoomState(meeting, MEMBERS, user=user)
             # One reading of the room serves every member's rendering.
             room.__dict__.update(reads)
-            out[user_id] = render_user(room, keys=None if users else ("my-amendments",))
+            out[user_id] = render_user(room, keys=_user_keys(users, user_id in authors))
             reads = {k: v for k, v in room.__dict__.items() if k in _SHARED_READS}
         return out
 
     result: dict[int, dict[str, str]] = _in_language(language, render)
     return result
+
+
+def _user_keys(users: bool | tuple[str, ...], author: bool) -> tuple[str, ...] | None:
+    """Which of one user's fragments an event changed (None: all)."""
+    if users is True:
+        return None
+    keys = tuple(users or ())
+    return (*keys, "my-amendments") if author and "my-amendments" not in keys else keys
 
 
 def render_user_fragments(

@@ -55,6 +55,11 @@ class Meeting(ClusterableModel):
         related_name="+",
         verbose_name=_("point en cours"),
     )
+    speaking_time = models.PositiveIntegerField(
+        _("temps de parole par défaut (secondes)"),
+        default=300,
+        help_text=_("Par intervenant·e ; 0 : sans limite. La présidence peut le changer."),
+    )
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -112,6 +117,12 @@ class AgendaItem(Orderable):
         verbose_name=_("documents"),
     )
     state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.PENDING)
+    speaking_time = models.PositiveIntegerField(
+        _("temps de parole sur ce point (secondes)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : celui de la séance ; 0 : sans limite."),
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("point de l'ordre du jour")
@@ -469,6 +480,12 @@ class SpeakerRequest(models.Model):
         DONE = "done", _("est intervenu·e")
         REMOVED = "removed", _("retiré·e")
 
+    class Kind(models.TextChoices):
+        # Points of order and replies go to the head of the list (deliberation.timekeeping).
+        SPEECH = "speech", _("intervention")
+        POINT_OF_ORDER = "order", _("motion d'ordre")
+        REPLY = "reply", _("réplique")
+
     ACTIVE = (State.WAITING, State.SPEAKING)
 
     agenda_item = models.ForeignKey(
@@ -487,6 +504,17 @@ class SpeakerRequest(models.Model):
     requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
     started_at = models.DateTimeField(_("début de l'intervention"), null=True, blank=True)
     ended_at = models.DateTimeField(_("fin de l'intervention"), null=True, blank=True)
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices, default=Kind.SPEECH)
+    time_limit = models.PositiveIntegerField(
+        _("temps de parole accordé (secondes)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : celui du point ou de la séance ; 0 : sans limite."),
+    )
+    deadline = models.DateTimeField(_("fin du temps de parole"), null=True, blank=True)
+    spoken_seconds = models.PositiveIntegerField(
+        _("temps de parole utilisé (secondes)"), null=True, blank=True
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -618,6 +646,7 @@ class Ballot(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     opened_at = models.DateTimeField(_("ouvert le"), null=True, blank=True)
     closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    deadline = models.DateTimeField(_("fin annoncée du vote"), null=True, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

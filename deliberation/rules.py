@@ -253,6 +253,8 @@ rules.add_perm("deliberation.moderate_comment", is_meeting_staff)
 # Speakers (obj: the item).
 rules.add_perm("deliberation.request_floor", is_meeting_member & meeting_in_session & item_is_open)
 rules.add_perm("deliberation.manage_speakers", is_meeting_staff & meeting_in_session & item_is_open)
+# Speaking time is the chair's: for the meeting, an item or one speaker, until it closes.
+rules.add_perm("deliberation.keep_time", is_meeting_chair & meeting_not_closed)
 
 # Ballots (obj: the item to open one, the ballot otherwise).
 rules.add_perm("deliberation.open_ballot", is_meeting_staff & meeting_in_session & item_is_open)

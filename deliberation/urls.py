@@ -14,6 +14,7 @@ urlpatterns = [
     path("seances/<int:meeting_id>/salle/", views.meeting_room, name="room"),
     path("seances/<int:meeting_id>/presidence/", views.meeting_chair, name="chair"),
     path("seances/<int:meeting_id>/secretariat/", views.meeting_secretariat, name="secretariat"),
+    path("seances/<int:meeting_id>/ecran/", views.meeting_screen, name="screen"),
     path("guichet/", mediation_views.desk, name="mediation_desk"),
     path("guichet/recu/<str:code>/", mediation_views.slip, name="mediation_slip"),
     path("suivi/", mediation_views.followup, name="followup"),

@@ -33,7 +33,7 @@ from deliberation.models import (
     Vote,
 )
 
-PUBLIC, MEMBERS, STAFF = events.PUBLIC, events.MEMBERS, events.STAFF
+PUBLIC, MEMBERS, STAFF, SCREEN = events.PUBLIC, events.MEMBERS, events.STAFF, events.SCREEN
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ PAGES = {
         "",
         "deliberation.view_secretariat_console",
     ),
+    # The room's projector: public like the live page, no controls.
+    "screen": Page("screen", SCREEN, "deliberation/meeting_screen.html", "", None),
 }
 
 
@@ -110,6 +112,7 @@ def _render_page(
         },
         "my_vote_id": live.user_fragment_id("my-vote", meeting.pk),
         "my_amendments_id": live.user_fragment_id("my-amendments", meeting.pk),
+        "my_participation_id": live.user_fragment_id("my-participation", meeting.pk),
         "ws_path": (
             f"/ws/meetings/{meeting.pk}/?audience={page.audience}"
             f"&lang={events.language_or_default(get_language())}"
@@ -255,7 +258,9 @@ def _rebase(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str
 
 
 def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    _actions().check_request_floor(_current_item(meeting), acting_user=request.user)
+    _actions().check_request_floor(
+        _current_item(meeting), kind=data.get("kind", ""), acting_user=request.user
+    )
     return _("Vous êtes inscrit·e sur la liste des orateurs.")
 
 
@@ -307,6 +312,7 @@ def _open_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -
         "rule": data["rule"],
         "room_method": data["room_method"],
         "show_running_tally": data.get("show_running_tally", False),
+        "duration": data.get("duration"),
     }
     if target == "procedural":
         options["subject"] = Ballot.Subject.PROCEDURAL
@@ -412,9 +418,31 @@ def _hide_comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) 
 
 def _add_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     _actions().check_add_speaker(
-        _current_item(meeting), data["membership"], acting_user=request.user
+        _current_item(meeting),
+        data["membership"],
+        kind=data.get("kind", ""),
+        acting_user=request.user,
     )
     return _("Le membre est inscrit sur la liste des orateurs.")
+
+
+def _meeting_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    _actions().check_set_meeting_speaking_time(meeting, data["minutes"], acting_user=request.user)
+    return _("Le temps de parole de la séance est enregistré.")
+
+
+def _item_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    _actions().check_set_item_speaking_time(
+        _item(meeting, data["item"]), data.get("minutes"), acting_user=request.user
+    )
+    return _("Le temps de parole du point est enregistré.")
+
+
+def _speaker_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    _actions().check_set_speaker_time(
+        _current_item(meeting), data["request"], data.get("minutes"), acting_user=request.user
+    )
+    return _("Le temps de parole de l’intervenant·e est enregistré.")
 
 
 STAFF_PAGES = ("chair", "secretariat")
@@ -427,7 +455,7 @@ ACTIONS: dict[str, Action] = {
     "repondre": Action(("room",), "reply", None, _reply),
     "retirer": Action(("room",), None, "amendment", _withdraw),
     "actualiser": Action(("room",), "rebase", None, _rebase),
-    "parole": Action(("room",), None, None, _request_floor),
+    "parole": Action(("room",), "request_floor", None, _request_floor),
     "voter": Action(("room",), "vote", None, _vote),
     "procuration": Action(("room",), "proxy", None, _give_proxy),
     # Chair's console.
@@ -465,6 +493,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "orateur-ajouter": Action(STAFF_PAGES, "add_speaker", None, _add_speaker),
     "commentaire-masquer": Action(("chair",), "hide_comment", None, _hide_comment),
+    "temps-seance": Action(("chair",), "meeting_time", None, _meeting_time),
+    "temps-point": Action(("chair",), "item_time", None, _item_time),
+    "temps-orateur": Action(("chair",), "speaker_time", None, _speaker_time),
     # Secretariat's console.
     "presence": Action(("secretariat",), "attendance", None, _attendance),
     "vote-salle": Action(
@@ -567,6 +598,7 @@ meeting_live = _page_view("live")
 meeting_room = _page_view("room")
 meeting_chair = _page_view("chair")
 meeting_secretariat = _page_view("secretariat")
+meeting_screen = _page_view("screen")
 
 
 @require_GET
@@ -578,7 +610,7 @@ def meeting_fragments(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return JsonResponse({"error": _("Accès refusé.")}, status=403)
     room = live.RoomState(meeting, audience, user=request.user)
     fragments = live.render_room(room)
-    if audience != PUBLIC and request.user.is_authenticated:
+    if audience in (MEMBERS, STAFF) and request.user.is_authenticated:
         fragments.update(live.render_user(room))
     response = JsonResponse({"fragments": fragments})
     response["Cache-Control"] = "no-store"

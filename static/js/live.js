@@ -64,6 +64,15 @@ if (room) {
       const saved = keep(current);
       // Open disclosure widgets stay open.
       const open = new Set([...current.querySelectorAll("details[open]")].map((d) => d.querySelector("summary")?.textContent));
+      // Fragments are rendered once for everyone in the room; the forms this viewer may not
+      // use (an observer's comment forms) give way to the reason the page gave on load.
+      if (room.dataset.commentRefusal) {
+        for (const part of next.querySelectorAll("[data-offer='comment']")) {
+          const reason = document.createElement("p");
+          reason.textContent = room.dataset.commentRefusal;
+          part.replaceWith(reason);
+        }
+      }
       addToken(next);
       restore(next, saved);
       for (const details of next.querySelectorAll("details")) {
@@ -135,9 +144,13 @@ if (room) {
 
   let attempt = 0;
   let socket = null;
-  const MAX_DELAY = 30000;
+  let retry = null;
+  // Backoff capped at 5 s with jitter: the page is back within seconds of the server, and
+  // 500 watchers do not all return at the same instant.
+  const MAX_DELAY = 5000;
 
   const connect = () => {
+    retry = null;
     socket = new WebSocket(socketUrl);
     socket.addEventListener("open", () => {
       attempt = 0;
@@ -160,14 +173,59 @@ if (room) {
       room.dataset.liveConnected = "false";
       // 4403/4404: refused for good; reloading the page is the way back.
       if (event.code >= 4400 && event.code < 4500) return;
-      showState(room.dataset.reconnectingText || "Connexion perdue, reconnexion…");
-      // Exponential backoff with full jitter, so that 500 watchers do not return at once.
-      const delay = Math.random() * Math.min(MAX_DELAY, 1000 * 2 ** attempt);
+      // Said once (the banner is an alert), not at every attempt.
+      if (stateLine && stateLine.hidden) showState(room.dataset.reconnectingText || "Connexion perdue, reconnexion…");
+      const ceiling = Math.min(MAX_DELAY, 500 * 2 ** attempt);
       attempt += 1;
-      window.setTimeout(connect, delay);
+      retry = window.setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
     });
   };
 
+  // The network is back, or the reader is back on the page: try now rather than at the next turn.
+  const retryNow = () => {
+    if (retry === null) return;
+    window.clearTimeout(retry);
+    connect();
+  };
+  window.addEventListener("online", retryNow);
+  window.addEventListener("focus", retryNow);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") retryNow();
+  });
+
   addToken(room);
   connect();
+}
+
+// Countdowns: the server stores each deadline and sends it with its own time at rendering;
+// the page only shows the time left, measured on the server's clock (`data-now`), not the
+// computer's. Without this script, the deadline is printed ("jusqu'à 20:41").
+const offsets = new WeakMap();
+const serverNow = (element) => {
+  if (!offsets.has(element)) offsets.set(element, Number(element.dataset.now) - Date.now());
+  return Date.now() + offsets.get(element);
+};
+const twoDigits = (n) => String(n).padStart(2, "0");
+const tick = () => {
+  for (const countdown of document.querySelectorAll("[data-deadline]")) {
+    const clock = countdown.querySelector("[data-countdown-clock]");
+    const deadline = Number(countdown.dataset.deadline);
+    if (!clock || !deadline) continue;
+    const left = Math.round((deadline - serverNow(countdown)) / 1000);
+    const seconds = Math.abs(left);
+    const text = `${left < 0 ? "+" : ""}${Math.floor(seconds / 60)}:${twoDigits(seconds % 60)}`;
+    if (clock.textContent !== text) clock.textContent = text;
+    clock.hidden = false;
+    countdown.classList.toggle("countdown-over", left < 0);
+  }
+  for (const clock of document.querySelectorAll("[data-clock]")) {
+    // In the meeting's time zone, whatever the computer driving the projector says.
+    const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: clock.dataset.tz || undefined });
+    const text = format.format(new Date(serverNow(clock)));
+    if (clock.textContent !== text) clock.textContent = text;
+  }
+};
+if (document.querySelector("[data-deadline], [data-clock]") || room) {
+  tick();
+  window.setInterval(tick, 500);
 }

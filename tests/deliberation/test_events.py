@@ -95,7 +95,9 @@ def test_an_event_reaches_each_audience_once_with_its_own_rendering(
         message = messages[0]
         assert message["event"] == "deliberation.ballot_opened"
         assert message["data"]["ballot_id"] == ballot.pk
-        assert "Adopter la recommandation ?" in message["fragments"]["live-ballots"]
+        # The room's screen has one fragment of its own.
+        fragment = "screen" if audience == events.SCREEN else "live-ballots"
+        assert "Adopter la recommandation ?" in message["fragments"][fragment]
         assert message["announce"] == "Scrutin ouvert : Adopter la recommandation ?"
     # Each audience gets the fragments its pages show, and no more.
     assert set(received["public"][0]["fragments"]) == {"live-ballots", "live-item"}
