@@ -1619,6 +1619,49 @@ def check_record_room_vote(
 
 
 @transaction.atomic
+def do_undo_room_vote(ballot_id: int, vote_id: int, *, acting_user: User) -> Vote:
+    """Take back the last vote entered at the roll call, while the ballot is open (a
+    mis-click): only the latest entry, so the list and the undo never disagree."""
+    ballot = _locked_open_ballot(ballot_id)
+    last = selectors.last_room_entry(ballot)
+    if last is None or last.pk != vote_id:
+        raise ActionError(_("Seul le dernier vote enregistré en salle peut être annulé."))
+    meeting = ballot.agenda_item.meeting
+    last.delete()
+    _audit(
+        "room_vote_undone",
+        actor=acting_user,
+        meeting=meeting,
+        ballot=ballot,
+        voter=last.voter_id,
+        proxy_for=last.proxy_for_id,
+        choice=last.choice,
+        recorded_by=last.recorded_by_id,
+    )
+    _ballot_event(ballot, selectors.votes_cast(ballot))
+    _user_event(
+        last.voter.user_id, events.OwnVoteRecorded(meeting_id=meeting.pk, ballot_id=ballot.pk)
+    )
+    return last
+
+
+def check_undo_room_vote(ballot_id: Any, vote_id: Any, *, acting_user: User) -> Vote:
+    ballot = _ballot_for_check(ballot_id)
+    _require(
+        "deliberation.record_room_vote",
+        acting_user,
+        ballot,
+        _("Seul le secrétariat enregistre les votes de la salle."),
+    )
+    if ballot.is_secret or ballot.room_counts_totals:
+        raise ActionError(_("Ce scrutin ne se vote pas par appel nominal en salle."))
+    vote = _optional_id(vote_id, "vote", _("Ce vote est inconnu."))
+    if vote is None:
+        raise ActionError(_("Ce vote est inconnu."), "vote")
+    return do_undo_room_vote(ballot.pk, vote, acting_user=acting_user)
+
+
+@transaction.atomic
 def do_record_room_totals(
     ballot_id: int, yes: int, no: int, abstain: int, *, acting_user: User
 ) -> Ballot:
@@ -1747,12 +1790,7 @@ def do_close_ballot(ballot_id: int, *, acting_user: User) -> Decision:
     _refuse_if(guards.guard_close_ballot(ballot, presence))
     counted = selectors.tally(ballot)
     totals = counted.totals
-    if not presence.quorum.reached:
-        outcome = Decision.Outcome.NO_QUORUM
-    elif selectors.is_adopted(ballot.rule, totals["yes"], totals["no"], totals["abstain"]):
-        outcome = Decision.Outcome.ADOPTED
-    else:
-        outcome = Decision.Outcome.REJECTED
+    outcome = selectors.outcome(ballot.rule, presence.quorum, totals)
     now = timezone.now()
     ballot.state = Ballot.State.CLOSED
     ballot.closed_at = now

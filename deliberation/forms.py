@@ -305,6 +305,13 @@ class RoomVoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("Vote"), choices=Choice.choices, widget=forms.RadioSelect)
 
 
+class CloseBallotForm(forms.Form):
+    """The chair's confirmation: the ballot, and the number of votes its summary stated."""
+
+    ballot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
 class RoomTotalsForm(forms.Form):
     """The room's totals: a show of hands, or the tellers' count of the paper ballots."""
 
@@ -316,6 +323,16 @@ class RoomTotalsForm(forms.Form):
 
 def seat_value(voter_id: int, proxy_for_id: int | None) -> str:
     return f"{voter_id}-{proxy_for_id or 0}"
+
+
+def seat_label(seat: Any) -> str:
+    """A seat as the secretariat reads it: the voter, and whom they vote for by proxy."""
+    if seat.proxy_for is None:
+        return str(seat.voter.user)
+    return str(
+        _("%(voter)s pour %(giver)s (procuration)")
+        % {"voter": seat.voter.user, "giver": seat.proxy_for.user}
+    )
 
 
 def parse_pair(value: str) -> tuple[int, int | None]:
@@ -394,14 +411,7 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
     if isinstance(form, RoomVoteForm):
         seats = room.roll_call_seats
         fields["seat"].choices = [  # type: ignore[attr-defined]
-            (
-                seat_value(s.voter.pk, s.proxy_for.pk if s.proxy_for else None),
-                str(s.voter.user)
-                if s.proxy_for is None
-                else _("%(voter)s pour %(giver)s (procuration)")
-                % {"voter": s.voter.user, "giver": s.proxy_for.user},
-            )
-            for s in seats
+            (seat_value(*s.key), seat_label(s)) for s in seats
         ]
     return form
 
@@ -423,6 +433,7 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
     "open_ballot": OpenBallotForm,
     "room_vote": RoomVoteForm,
     "room_totals": RoomTotalsForm,
+    "close_ballot": CloseBallotForm,
 }
 
 

@@ -316,6 +316,10 @@ class RoomState:
         return self.presence.quorum
 
     @property
+    def quorum_sentence(self) -> str:
+        return selectors.quorum_sentence(self.quorum)
+
+    @property
     def attendances(self) -> list[Attendance]:
         return list(self.presence.attendance.values())
 
@@ -501,6 +505,45 @@ class RoomState:
         return forms.RebaseForm(
             initial=initial, rows=len(operations), auto_id=f"id_rebase_{amendment.pk}_%s"
         )
+
+    def seat_label(self, voter_id: int, proxy_for_id: int | None) -> str:
+        from deliberation import forms
+
+        seat = next((s for s in self.presence.seats if s.key == (voter_id, proxy_for_id)), None)
+        return forms.seat_label(seat) if seat is not None else ""
+
+    @cached_property
+    def roll_call(self) -> list[dict[str, Any]]:
+        """The open roll-call ballot's seats still to call in the room, one row each."""
+        from deliberation import forms
+
+        ballot = self.open_ballot
+        if ballot is None or not self.is_staff:
+            return []
+        return [
+            {"value": forms.seat_value(*s.key), "label": forms.seat_label(s)}
+            for s in selectors.roll_call(ballot, self.presence)
+        ]
+
+    @cached_property
+    def last_room_entry(self) -> Any:
+        """The roll call's last entry, which the secretariat may take back."""
+        ballot = self.open_ballot
+        if ballot is None or not self.is_staff:
+            return None
+        vote = selectors.last_room_entry(ballot)
+        if vote is not None:
+            from deliberation import forms
+
+            vote.label = forms.seat_label(vote)  # type: ignore[attr-defined]
+        return vote
+
+    @cached_property
+    def last_result(self) -> str:
+        """The last closed ballot of the current item in words, quorum included if lacking."""
+        closed = [b for b in self.ballots if b.state == Ballot.State.CLOSED]
+        decision = getattr(closed[-1], "decision", None) if closed else None
+        return result_in_words(decision) if decision is not None else ""
 
     @property
     def members(self) -> list[Membership]:
@@ -895,6 +938,16 @@ def announcement_for_decision(decision: Decision) -> str:
     }
 
 
+def result_in_words(decision: Decision) -> str:
+    """A decision as the chair reads it after the close; a lacking quorum said in full."""
+    if decision.outcome != Decision.Outcome.NO_QUORUM:
+        return announcement_for_decision(decision) + "."
+    quorum = selectors.quorum_from_record(decision.quorum)
+    if quorum is None:
+        return _("Scrutin clos, rien n’est décidé : quorum non atteint.")
+    return " ".join([_("Scrutin clos, rien n’est décidé."), selectors.quorum_sentence(quorum)])
+
+
 def announcement(event: events.Event, room: RoomState) -> str:
     """A sentence for screen readers, or "" for changes that should pass silently."""
     if event.type == "deliberation.ballot_closed":
@@ -905,6 +958,8 @@ def announcement(event: events.Event, room: RoomState) -> str:
         )
         if decision is None or (room.is_public and not decision.agenda_item.is_public):
             return ""
+        if decision.outcome == Decision.Outcome.NO_QUORUM:
+            return result_in_words(decision)
         return announcement_for_decision(decision)
     if event.type == "deliberation.ballot_opened":
         ballot = room.open_ballot

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -185,6 +185,39 @@ def presence(meeting: Meeting) -> Presence:
     return Presence(memberships, attendance, proxies, seats, quorum)
 
 
+def quorum_sentence(quorum: Quorum) -> str:
+    """The quorum in words, as the chair reads it before and after a close."""
+    if quorum.second_convocation:
+        return _("Seconde convocation : pas de condition de quorum.")
+    values = {
+        "present": quorum.present,
+        "total": quorum.members_with_vote,
+        "required": quorum.required,
+    }
+    if quorum.reached:
+        return (
+            _("Quorum atteint : %(present)s présents sur %(total)s, il en faut %(required)s.")
+            % values
+        )
+    return (
+        _("Quorum non atteint : %(present)s présents sur %(total)s, il en faut %(required)s.")
+        % values
+    )
+
+
+def quorum_from_record(record: Any) -> Quorum | None:
+    """A Decision's stored quorum (Quorum.as_dict) read back, or None if it is not one."""
+    try:
+        return Quorum(
+            members_with_vote=int(record["members_with_vote"]),
+            present=int(record["present"]),
+            required=int(record["required"]),
+            second_convocation=bool(record["second_convocation"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def quorum_for(meeting: Meeting) -> Quorum:
     return presence(meeting).quorum
 
@@ -323,6 +356,91 @@ def is_adopted(rule: str, yes: int, no: int, abstain: int) -> bool:
     if rule == Ballot.Rule.TWO_THIRDS:
         return yes > 0 and 3 * yes >= 2 * (yes + no)
     raise ValueError(rule)
+
+
+def outcome(rule: str, quorum: Quorum, totals: dict[str, int]) -> str:
+    """What closing a ballot records now: no quorum first, then the majority rule."""
+    if not quorum.reached:
+        return Decision.Outcome.NO_QUORUM
+    if is_adopted(rule, totals["yes"], totals["no"], totals["abstain"]):
+        return Decision.Outcome.ADOPTED
+    return Decision.Outcome.REJECTED
+
+
+@dataclasses.dataclass(frozen=True)
+class ClosePreview:
+    """What closing an open ballot would record, stated to the chair before they confirm."""
+
+    ballot: Ballot
+    votes_cast: int
+    voters: int  # votes that may be cast now (seats)
+    quorum: Quorum
+    totals: dict[str, int]
+    outcome: str
+    blocked: str  # why the close would be refused now, or ""
+
+    @property
+    def quorum_sentence(self) -> str:
+        return quorum_sentence(self.quorum)
+
+    @property
+    def not_voted(self) -> int:
+        return max(self.voters - self.votes_cast, 0)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Decision.Outcome(self.outcome).label)
+
+
+def close_preview(ballot: Ballot, presence: Presence) -> ClosePreview:
+    """The turnout, quorum and outcome a close would record (the same rules as the close)."""
+    from deliberation import guards  # guards read through selectors
+
+    counted = tally(ballot)
+    return ClosePreview(
+        ballot=ballot,
+        votes_cast=votes_cast(ballot),
+        voters=len(presence.seats),
+        quorum=presence.quorum,
+        totals=counted.totals,
+        outcome=outcome(ballot.rule, presence.quorum, counted.totals),
+        blocked=guards.guard_close_ballot(ballot, presence) or "",
+    )
+
+
+def roll_call(ballot: Ballot, presence: Presence) -> list[Seat]:
+    """The seats in the room still to be called in an open roll-call ballot: not yet voted
+    (online, by proxy or in the room), with a vote in this meeting. [] for other ballots."""
+    if ballot.is_secret or ballot.room_method != Ballot.RoomMethod.ROLL_CALL:
+        return []
+    from deliberation import guards  # guards read through selectors
+
+    voted = voted_seat_ids(ballot)
+    return [
+        s
+        for s in presence.seats
+        if s.in_room
+        and not online_vote_refusal(ballot, s)
+        and guards.seat_owner(s, presence).pk not in voted
+    ]
+
+
+def last_room_entry(ballot: Ballot) -> Vote | None:
+    """The latest vote the secretariat recorded at the roll call of an open ballot (which an
+    undo takes back). A proxy voted in the room is recorded with the proxy channel, by
+    someone other than its holder."""
+    if ballot.is_secret:
+        return None
+    return (
+        Vote.objects.filter(ballot=ballot)
+        .filter(
+            Q(channel=Channel.ROOM_ROLL_CALL)
+            | (Q(channel=Channel.PROXY) & ~Q(recorded_by_id=F("voter__user_id")))
+        )
+        .select_related("voter__user", "proxy_for__user")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def online_vote_refusal(ballot: Ballot, seat: Seat) -> str:

@@ -17,12 +17,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deliberation import events, forms, live
-from deliberation.models import AgendaItem, Amendment, Ballot, Comment, Meeting, Proposal
+from deliberation.models import (
+    AgendaItem,
+    Amendment,
+    Ballot,
+    Choice,
+    Comment,
+    Meeting,
+    Proposal,
+    Vote,
+)
 
 PUBLIC, MEMBERS, STAFF, SCREEN = events.PUBLIC, events.MEMBERS, events.STAFF, events.SCREEN
 
@@ -85,9 +94,11 @@ def _render_page(
     bound: dict[str, Any] | None = None,
     failed: Any = None,
     status: int = 200,
+    closing: int | None = None,
 ) -> HttpResponse:
     room = live.RoomState(meeting, page.audience, user=request.user, forms=bound)
     context = {
+        "closing": _closing(page, room, closing or request.GET.get("cloture", "")),
         "meeting": meeting,
         "room": room,
         "audience": page.audience,
@@ -110,6 +121,16 @@ def _render_page(
     return render(request, page.template, context, status=status)
 
 
+def _closing(page: Page, room: live.RoomState, wanted: Any) -> Any:
+    """The close confirmation the chair asked for (`?cloture=<ballot>`), while it is open."""
+    from deliberation import selectors
+
+    ballot = room.open_ballot
+    if page.name != "chair" or ballot is None or str(wanted) != str(ballot.pk):
+        return None
+    return selectors.close_preview(ballot, room.presence)
+
+
 # --- Actions -------------------------------------------------------------------------------
 
 
@@ -123,6 +144,10 @@ class Action:
     form: str | None  # a named form of deliberation.forms, or None for an id button
     id_field: str | None
     run: Callable[[HttpRequest, Meeting, dict[str, Any]], str]
+    # Where the page comes back after the post (an element id), and which fragments a
+    # script that posted by fetch gets back at once (the push follows for everyone else).
+    anchor: str = ""
+    fragments: tuple[str, ...] = ()
 
 
 def _actions() -> Any:
@@ -301,10 +326,36 @@ def _open_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -
     return _("Le scrutin est ouvert.")
 
 
+class _Reconfirm(_Refused):
+    """The ballot changed since the chair read its confirmation: show it again, updated."""
+
+    def __init__(self, message: str, ballot: Ballot) -> None:
+        super().__init__(message)
+        self.ballot = ballot
+
+
 def _close_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    from deliberation import selectors
+
     ballot = _ballot(meeting, data["ballot"])
-    _actions().check_close_ballot(ballot.pk, acting_user=request.user)
-    return _("Le scrutin est clos.")
+    if ballot.state == Ballot.State.OPEN:
+        # The chair confirms what the confirmation stated: a vote that came in since (or
+        # one taken back) changes the turnout, maybe the outcome, so they read it again.
+        cast = selectors.votes_cast(ballot)
+        if cast != data["seen"]:
+            raise _Reconfirm(
+                ngettext(
+                    "Le nombre de votes a changé depuis la confirmation affichée "
+                    "(%(count)s vote maintenant) : vérifiez-la avant de confirmer.",
+                    "Le nombre de votes a changé depuis la confirmation affichée "
+                    "(%(count)s votes maintenant) : vérifiez-la avant de confirmer.",
+                    cast,
+                )
+                % {"count": cast},
+                ballot,
+            )
+    decision = _actions().check_close_ballot(ballot.pk, acting_user=request.user)
+    return live.result_in_words(decision)
 
 
 def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
@@ -313,7 +364,17 @@ def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
     _actions().check_record_room_vote(
         ballot.pk, voter_id, data["choice"], proxy_for_id=proxy_for_id, acting_user=request.user
     )
-    return _("Le vote en salle est enregistré.")
+    seat = live.RoomState(meeting, STAFF).seat_label(voter_id, proxy_for_id)
+    return _("Vote en salle enregistré : %(seat)s, %(choice)s.") % {
+        "seat": seat,
+        "choice": Choice(data["choice"]).label,
+    }
+
+
+def _undo_room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
+    vote = _get(Vote, meeting, data["vote"], ballot__agenda_item__meeting=meeting)
+    _actions().check_undo_room_vote(vote.ballot_id, vote.pk, acting_user=request.user)
+    return _("Vote annulé : %(name)s peut voter à nouveau.") % {"name": vote.voter.user}
 
 
 def _room_totals(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
@@ -385,6 +446,7 @@ def _speaker_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) 
 
 
 STAFF_PAGES = ("chair", "secretariat")
+ROLL_CALL = "console-roll-call"
 
 ACTIONS: dict[str, Action] = {
     # Members' room.
@@ -410,7 +472,7 @@ ACTIONS: dict[str, Action] = {
         ("chair",), None, "item", _on_item("check_close_item", _("Le point est clos."))
     ),
     "scrutin-ouvrir": Action(("chair",), "open_ballot", None, _open_ballot),
-    "scrutin-clore": Action(("chair",), None, "ballot", _close_ballot),
+    "scrutin-clore": Action(("chair",), "close_ballot", None, _close_ballot),
     "parole-donner": Action(
         STAFF_PAGES,
         None,
@@ -436,7 +498,17 @@ ACTIONS: dict[str, Action] = {
     "temps-orateur": Action(("chair",), "speaker_time", None, _speaker_time),
     # Secretariat's console.
     "presence": Action(("secretariat",), "attendance", None, _attendance),
-    "vote-salle": Action(("secretariat",), "room_vote", None, _room_vote),
+    "vote-salle": Action(
+        ("secretariat",),
+        "room_vote",
+        None,
+        _room_vote,
+        anchor=ROLL_CALL,
+        fragments=(ROLL_CALL,),
+    ),
+    "vote-salle-annuler": Action(
+        ("secretariat",), None, "vote", _undo_room_vote, anchor=ROLL_CALL, fragments=(ROLL_CALL,)
+    ),
     "totaux-salle": Action(("secretariat",), "room_totals", None, _room_totals),
 }
 # The secretariat records a proxy handed in on paper: giver and holder are both chosen.
@@ -447,6 +519,10 @@ def _message_of(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(str(m) for m in error.messages)
     return str(error) or _("Cette action ne vous est pas permise.")
+
+
+def _form_errors(form: forms.forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _field_of(error: Exception) -> str | None:
@@ -474,7 +550,11 @@ def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResp
             else forms.forms.Form(request.POST)
         )
     bound = {action.form: form} if action.form else {}
+    # The script posts some forms by fetch: it gets the message and fragments back as JSON.
+    by_fetch = bool(action.fragments) and request.headers.get("X-Requested-With") == "fetch"
     if not form.is_valid():
+        if by_fetch:
+            return JsonResponse({"error": _form_errors(form)}, status=400)
         return _render_page(request, page, meeting, bound=bound, failed=form, status=400)
     data = dict(form.cleaned_data)
     try:
@@ -482,9 +562,18 @@ def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResp
     except (_Refused, ValidationError, PermissionDenied) as error:
         field = _field_of(error)
         form.add_error(field if field in form.fields else None, _message_of(error))
-        return _render_page(request, page, meeting, bound=bound, failed=form, status=400)
+        if by_fetch:
+            return JsonResponse({"error": _message_of(error)}, status=400)
+        closing = error.ballot.pk if isinstance(error, _Reconfirm) else None
+        return _render_page(
+            request, page, meeting, bound=bound, failed=form, status=400, closing=closing
+        )
+    if by_fetch:
+        room = live.RoomState(meeting, page.audience, user=request.user)
+        fragments = live.render_room(room, action.fragments, request)
+        return JsonResponse({"message": message, "fragments": fragments})
     messages.success(request, message)
-    return redirect(request.path)
+    return redirect(request.path + (f"#{action.anchor}" if action.anchor else ""))
 
 
 def _page_view(page_name: str) -> Callable[..., HttpResponse]:

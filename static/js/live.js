@@ -105,6 +105,43 @@ if (room) {
     }
   };
 
+  // Forms marked data-live-fetch (the roll call) post by fetch: the reply brings the message
+  // and the fragment as it now stands; the other screens get the push. Focus goes to the row
+  // that took the recorded one's place, so the next member is one key or click away.
+  room.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-live-fetch")) return;
+    event.preventDefault();
+    const body = new FormData(form);
+    const submitter = event.submitter;
+    if (submitter && submitter.name) body.set(submitter.name, submitter.value);
+    const section = form.closest("section[id]");
+    const rows = section ? [...section.querySelectorAll("ul form[data-live-fetch]")] : [];
+    const index = rows.indexOf(form);
+    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    let reply;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+      });
+      reply = await response.json();
+    } catch (error) {
+      // No answer we can read: post the ordinary way, the page comes back with its message.
+      form.removeAttribute("data-live-fetch");
+      form.requestSubmit(submitter);
+      return;
+    }
+    swap(reply.fragments || {});
+    for (const button of form.querySelectorAll("button")) button.disabled = false;
+    announce(reply.message || reply.error);
+    const now = section && document.getElementById(section.id);
+    if (!now) return;
+    const left = [...now.querySelectorAll("ul form[data-live-fetch]")];
+    const target = left[Math.min(Math.max(index, 0), left.length - 1)] || now;
+    (target.querySelector("button") || now.querySelector("h2"))?.focus?.();
+  });
+
   let attempt = 0;
   let socket = null;
   let retry = null;

@@ -104,9 +104,9 @@ def test_an_event_reaches_each_audience_once_with_its_own_rendering(
     assert "console-ballots" in received["staff"][0]["fragments"]
     assert "console-ballots" not in received["members"][0]["fragments"]
     # Staff fragments hold the chair's controls; nobody else's do.
-    assert "?do=scrutin-clore" in received["staff"][0]["fragments"]["console-ballots"]
+    assert f"?cloture={ballot.pk}#cloture" in received["staff"][0]["fragments"]["console-ballots"]
     for audience in ("public", "members"):
-        assert "scrutin-clore" not in json.dumps(received[audience][0]["fragments"])
+        assert "cloture=" not in json.dumps(received[audience][0]["fragments"])
 
 
 def test_the_public_never_receives_forms_nor_closed_session_content(

@@ -93,7 +93,7 @@ def test_a_secret_ballot_from_opening_to_its_public_record(client, people, meeti
     assert "4 bulletins papier saisis" in html
     # The console does not hand the paper totals back: they are sealed in the urn.
     assert not re.search(r'name="no"[^>]*value="4"', html)
-    close = {"ballot": ballot.pk}
+    close = {"ballot": ballot.pk, "seen": 8}
     assert _post(client, chair, meeting, "presidence", "scrutin-clore", close).status_code == 302
 
     decision = Decision.objects.get()

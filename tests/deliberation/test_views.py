@@ -125,7 +125,11 @@ def test_a_full_ballot_through_the_forms(as_user, people, meeting, session):
     assert Vote.objects.get(ballot=ballot, voter=room_member).channel == "room_roll_call"
 
     chair = as_user(people.chair.user)
-    response = chair.post(url(meeting, "presidence") + "?do=scrutin-clore", {"ballot": ballot.pk})
+    page = chair.get(url(meeting, "presidence") + f"?cloture={ballot.pk}").content.decode()
+    assert "Confirmer la clôture" in page
+    response = chair.post(
+        url(meeting, "presidence") + "?do=scrutin-clore", {"ballot": ballot.pk, "seen": 2}
+    )
     assert response.status_code == 302
     ballot.refresh_from_db()
     assert ballot.state == "closed"
