@@ -339,7 +339,14 @@ def check_attach_recording(
                 % {"end": timezone.localtime(meeting.end).strftime("%d/%m/%Y %H:%M")},
                 field="started_at",
             )
-        if started_at < meeting.start - datetime.timedelta(hours=12):
+        opened = (
+            AuditEntry.objects.filter(meeting=meeting, action="meeting_opened")
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        earliest = min(meeting.start, opened or meeting.start)
+        if started_at < earliest - datetime.timedelta(hours=12):
             raise ActionError(
                 _("Cette heure précède de loin la séance : vérifiez la date."),
                 field="started_at",
