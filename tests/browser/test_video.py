@@ -201,3 +201,66 @@ def test_the_livestream_loads_only_at_the_click(
         assert _to(TUBE, seen), seen
     finally:
         context.close()
+
+
+@dataclass
+class Recorded:
+    pages: list[str]  # the meeting page and its minutes
+    form: str  # the secretariat's recording form
+    secretary_cookie: str
+    first_item_url: str
+
+
+@pytest.fixture
+def recorded(demo_site_live: str) -> Recorded:
+    """The demo's latest past meeting (held through the actions, so its session record has
+    items opened and closed), with its recording attached by the secretariat."""
+    from cms.models import MinutesPage
+    from deliberation import video
+
+    minutes = MinutesPage.objects.live().order_by("-meeting__start").select_related("meeting")[0]
+    meeting = minutes.meeting
+    secretary = meeting.council.memberships.get(role=Role.SECRETARY).user
+    Authenticator.objects.get_or_create(
+        user=secretary, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
+    video.check_attach_recording(
+        meeting,
+        "https://video.example.org/w/seance",
+        meeting.start - datetime.timedelta(minutes=2),
+        acting_user=secretary,
+    )
+    index = video.recording_index(meeting)
+    assert index is not None and index.items
+    return Recorded(
+        [minutes.get_parent().url, minutes.url],
+        f"/seances/{meeting.pk}/enregistrement/",
+        _cookie(secretary),
+        index.items[0]["url"],
+    )
+
+
+def test_the_recording_index_pages_pass_axe(browser_thread, page, recorded, live_server_url):
+    for url in recorded.pages:
+        page.goto(url)
+        chapters = page.get_by_role("region", name="Enregistrement de la séance")
+        expect(chapters).to_be_visible()
+        expect(chapters.locator(f'a[href="{recorded.first_item_url}"]')).to_have_count(1)
+        assert axe_violations(page) == [], url
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": recorded.secretary_cookie,
+                "url": live_server_url,
+            }
+        ]
+    )
+    page.goto(recorded.form)
+    expect(page.get_by_label("Début de l'enregistrement")).to_be_visible()
+    assert axe_violations(page) == []
+    # A start after the meeting's end is refused in the page, with an error summary.
+    page.get_by_label("Début de l'enregistrement").fill("2099-01-01T20:00:00")
+    page.get_by_role("button", name="Enregistrer et indexer").click()
+    expect(page.locator(".field-error")).to_contain_text("après la fin de la séance")
+    assert axe_violations(page) == []
