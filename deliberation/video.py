@@ -200,9 +200,9 @@ def session_chapters(meeting: Meeting) -> list[Chapter]:
         if not item.is_public:
             continue  # a closed-session item shows its title alone
         for turn in turns:
-            if turn.agenda_item_id != item.pk or not start <= turn.started_at < end:
+            began = turn.started_at
+            if turn.agenda_item_id != item.pk or began is None or not start <= began < end:
                 continue
-            assert turn.started_at is not None
             turn_end = min(turn.ended_at or end, end)
             chapters.append(
                 Chapter(
@@ -210,7 +210,7 @@ def session_chapters(meeting: Meeting) -> list[Chapter]:
                     item,
                     _("%(number)s. Intervention de %(name)s")
                     % {"number": item.display_number, "name": turn.membership.user},
-                    turn.started_at,
+                    began,
                     turn_end,
                 )
             )
