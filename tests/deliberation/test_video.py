@@ -102,6 +102,8 @@ def test_the_council_is_sent_to_the_conference(client, jitsi, people, meeting, w
 def test_residents_and_strangers_get_no_conference(client, jitsi, people, meeting):
     response = client.get(f"/seances/{meeting.pk}/visio/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(people.observer.user)
+    assert client.get(f"/seances/{meeting.pk}/visio/").status_code == 403
     client.force_login(people.resident)
     response = client.get(f"/seances/{meeting.pk}/visio/")
     assert response.status_code == 403
