@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 from django import template
+from django.urls import reverse
 
 from deliberation import video
 
@@ -30,9 +32,13 @@ def livestream_panel(meeting: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("deliberation/includes/recording_index.html")
-def recording_index(meeting: Any, heading_level: int = 2) -> dict[str, Any]:
+def recording_index(meeting: Any, heading_level: int = 2, base_url: str = "") -> dict[str, Any]:
+    """Each item's moment in the recording; base_url makes the chapters' link absolute (the
+    minutes' PDF)."""
+    chapters = reverse("deliberation:recording_chapters", args=(meeting.pk,))
     return {
         "meeting": meeting,
         "index": video.recording_index(meeting),
         "heading": f"h{heading_level}",
+        "chapters_url": urljoin(base_url, chapters) if base_url else chapters,
     }

@@ -73,3 +73,17 @@ def test_oparl_meeting_lists_the_recording_and_its_chapters(recorded):
     response = Client().get(chapters["accessUrl"].removeprefix("http://testserver"))
     assert response.status_code == 200
     assert response.content.decode().startswith("WEBVTT")
+
+
+def test_the_minutes_pdf_lists_the_moments_too(recorded):
+    from tests.cms.test_pdf import pdf_text
+
+    meeting, secretary = recorded
+    page = minutes.check_generate_minutes(meeting, acting_user=secretary)
+    page.save_revision().publish()
+    response = Client().get(page.url + "pdf/")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.content).split())
+    assert "Enregistrement de la séance" in text
+    for row in video.recording_index(meeting).items:
+        assert f"{row['title']} ({row['clock']})" in text
