@@ -111,6 +111,10 @@ class MeetingViewSet(SnippetViewSet):
                 ],
                 heading=_("La séance"),
             ),
+            MultiFieldPanel(
+                [FieldPanel("conference_url"), FieldPanel("livestream_url")],
+                heading=_("Vidéo"),
+            ),
             InlinePanel(
                 "agenda_items",
                 heading=_("Ordre du jour"),

@@ -361,6 +361,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Video (deliberation/video.py). The members' videoconference is the commune's Jitsi Meet at
+# JITSI_DOMAIN (a host name, e.g. meet.example.org), unless a meeting names another link; with
+# JITSI_APP_SECRET each member gets a token signed for the room (Jitsi's token
+# authentication, app_id JITSI_APP_ID). VIDEO_EMBED_DOMAINS lists the hosts whose players a
+# page may frame (the public livestream, e.g. a PeerTube instance): the CSP's frame-src
+# allows exactly these and JITSI_DOMAIN (council/security.py), nothing else.
+JITSI_DOMAIN = os.environ.get("JITSI_DOMAIN", "")
+JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "")
+JITSI_APP_SECRET = os.environ.get("JITSI_APP_SECRET", "")
+JITSI_TOKEN_AUDIENCE = os.environ.get("JITSI_TOKEN_AUDIENCE", "jitsi")
+VIDEO_EMBED_DOMAINS = env_list("VIDEO_EMBED_DOMAINS")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -60,6 +60,30 @@ class Meeting(ClusterableModel):
         default=300,
         help_text=_("Par intervenant·e ; 0 : sans limite. La présidence peut le changer."),
     )
+    # Video (deliberation/video.py): without a link of its own, the members' conference is
+    # the commune's Jitsi Meet (settings.JITSI_DOMAIN) in a room named from SECRET_KEY.
+    conference_url = models.URLField(
+        _("lien de la visioconférence"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Pour un autre service que le Jitsi Meet de la commune : l'adresse de la réunion, "
+            "que les membres ouvrent d'un clic. Laissé vide, la séance utilise Jitsi Meet."
+        ),
+    )
+    livestream_url = models.URLField(
+        _("lien de la retransmission publique"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Adresse du lecteur intégrable (PeerTube ou autre) montré sur la page publique du "
+            "direct, chargé seulement quand le visiteur le demande."
+        ),
+    )
+    recording_url = models.URLField(_("enregistrement"), max_length=500, blank=True)
+    recording_started_at = models.DateTimeField(
+        _("début de l'enregistrement"), null=True, blank=True
+    )
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated = models.DateTimeField(_("modifiée le"), auto_now=True)
 

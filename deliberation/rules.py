@@ -268,6 +268,16 @@ rules.add_perm(
     is_meeting_secretariat & ballot_is_open & meeting_in_session,
 )
 
+# Video (obj: the meeting). The members' videoconference is for the council (members of
+# every role, chair and secretariat), never residents; the chair moderates it. The
+# secretariat attaches the recording once the meeting is closed.
+rules.add_perm(
+    "deliberation.join_conference",
+    (is_meeting_member | is_meeting_staff) & ~meeting_is_closed,
+)
+rules.add_perm("deliberation.moderate_conference", is_meeting_chair)
+rules.add_perm("deliberation.attach_recording", is_meeting_secretariat & meeting_is_closed)
+
 # --- Mediation desk ------------------------------------------------------------------------
 
 

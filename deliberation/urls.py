@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliberation import consultation_views, mediation_views, views
+from deliberation import consultation_views, mediation_views, video_views, views
 
 app_name = "deliberation"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("seances/<int:meeting_id>/presidence/", views.meeting_chair, name="chair"),
     path("seances/<int:meeting_id>/secretariat/", views.meeting_secretariat, name="secretariat"),
     path("seances/<int:meeting_id>/ecran/", views.meeting_screen, name="screen"),
+    path("seances/<int:meeting_id>/visio/", video_views.conference, name="conference"),
+    path("seances/<int:meeting_id>/enregistrement/", video_views.recording, name="recording"),
+    path(
+        "seances/<int:meeting_id>/enregistrement/chapitres.vtt",
+        video_views.chapters,
+        name="recording_chapters",
+    ),
     path("guichet/", mediation_views.desk, name="mediation_desk"),
     path("guichet/recu/<str:code>/", mediation_views.slip, name="mediation_slip"),
     path("suivi/", mediation_views.followup, name="followup"),

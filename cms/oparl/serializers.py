@@ -325,9 +325,44 @@ def meeting(ctx: Context, m) -> dict[str, Any]:
             "location": location(ctx, m) if m.place else None,
             "organization": [ctx.url("organization", m.council_id)],
             "agendaItem": [agenda_item(ctx, i, m) for i in m.agenda_items.all()],
+            "auxiliaryFile": recording_files(ctx, m),
             EXT + "mode": m.mode,
         }
     )
+
+
+def recording_files(ctx: Context, m) -> list[dict[str, Any]]:
+    """A closed meeting's recording and its chapters (WebVTT, one cue per item and per
+    speaker's turn), as two Files embedded in the meeting. They are not Wagtail documents:
+    their ids are the meeting's with a fragment."""
+    if m.state != "closed" or not m.recording_url:
+        return []
+    meeting_id = ctx.url("meeting", m.pk)
+    chapters = ctx.absolute(reverse("deliberation:recording_chapters", args=(m.pk,)))
+    return [
+        _clean(
+            {
+                "id": f"{meeting_id}#enregistrement",
+                "type": SCHEMA + "File",
+                "name": "Enregistrement de la séance",
+                "accessUrl": m.recording_url,
+                "externalServiceUrl": m.recording_url,
+                "meeting": [meeting_id],
+                EXT + "recordingStart": iso(m.recording_started_at),
+            }
+        ),
+        {
+            "id": f"{meeting_id}#chapitres",
+            "type": SCHEMA + "File",
+            "name": "Chapitres de l'enregistrement (un par point et par intervention)",
+            "fileName": f"seance-{m.pk}-chapitres.vtt",
+            "mimeType": "text/vtt",
+            "accessUrl": chapters,
+            "downloadUrl": chapters,
+            "masterFile": f"{meeting_id}#enregistrement",
+            "meeting": [meeting_id],
+        },
+    ]
 
 
 def consultation(ctx: Context, proposal) -> dict[str, Any]:
