@@ -72,11 +72,14 @@ check-deploy: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# One process (tests.bench.run), the archive search, then the production topology
-# (tests.bench.prod: fan-out through nginx, page throughput with wrk, memory, py-spy profile).
-bench: $(VENV)/.installed messages nginx
+# One process (tests.bench.run), the archive search, Lighthouse's SEO audit of each page type
+# (tests.bench.lighthouse: npx lighthouse@12 in Debian's Chromium, fails below 95), then the
+# production topology (tests.bench.prod: fan-out through nginx, page throughput with wrk,
+# memory, py-spy profile).
+bench: $(VENV)/.installed messages nginx chromium
 	$(PY) -m tests.bench.run
 	$(PY) -m tests.bench.archive
+	$(PY) -m tests.bench.lighthouse
 	$(PY) -m tests.prod.topology run -- $(PY) -m tests.bench.prod --profile
 
 clean:
