@@ -55,7 +55,7 @@ def page_types() -> dict[str, str]:
         "recommendation": RecommendationPage.objects.live().first().url,
         "news": NewsPage.objects.live().first().url,
         "decisions": "/decisions/",
-        "decision": archive.decision_url(archive.public_decisions().first()),
+        "decision": archive.decision_url(archive.public_decisions()[0]),
         "consultation": f"/consultations/{consultation.pk}/",
         "live page": f"/seances/{live.pk}/direct/",
     }

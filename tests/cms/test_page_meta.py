@@ -48,7 +48,7 @@ def head_of(path: str) -> HeadReader:
 
 @pytest.fixture
 def page_types(demo_site) -> dict[str, str]:
-    decision = archive.public_decisions().first()
+    decision = archive.public_decisions()[0]
     consultation = public_consultations()[0]
     meeting_page = MeetingPage.objects.live().first()
     return {
