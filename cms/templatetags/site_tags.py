@@ -63,13 +63,21 @@ def page_meta(context):
     canonical = request.path
     if isinstance(page, Page):
         description = page_description(page)
+        # An alias (a page not yet translated, copied from the original) is no version of
+        # its own: it is left out of the alternates and names the original as canonical.
         alternates = {
             p.locale.language_code: p.get_url(request)
-            for p in page.get_translations(inclusive=True).live().select_related("locale")
+            for p in page.get_translations(inclusive=True)
+            .live()
+            .filter(alias_of__isnull=True)
+            .select_related("locale")
         }
+        if page.alias_of_id:
+            original = Page.objects.filter(pk=page.alias_of_id).first()
+            canonical = (original.get_url(request) if original else None) or canonical
         # A page shown inside another language's interface is the same page: its own
         # address is the canonical one. A routable page's sub-pages keep their path.
-        if page.locale.language_code != current:
+        elif page.locale.language_code != current:
             canonical = page.get_url(request) or canonical
     else:
         alternates = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}

@@ -7,10 +7,12 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.utils.text import Truncator
+from wagtail.models import Locale
 
 from cms import archive
 from cms.models import HomePage, MeetingPage, NewsPage, RecommendationPage, StandardPage
 from deliberation.consultation import public_consultations
+from tests.cms.conftest import add_news
 
 HOST = "http://testserver"
 
@@ -116,3 +118,14 @@ def test_a_translated_page_names_its_translations(demo_site):
         **{code: HOST + url for code, url in translations.items()},
         "x-default": HOST + "/",
     }
+
+
+def test_an_untranslated_alias_names_its_original_and_is_no_alternate(news_index):
+    news = add_news(news_index, 1)
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    alias = news.copy_for_translation(english, copy_parents=True, alias=True)
+    assert alias.alias_of_id == news.pk
+    head = head_of(alias.url)
+    assert head.canonicals == [HOST + news.url]
+    assert "en" not in head.alternates
+    assert head_of(news.url).canonicals == [HOST + news.url]
