@@ -144,5 +144,41 @@ def member_pages() -> Iterator[ServedPage]:
             yield _get(client, f"/consultations/{consultation.pk}/", who)
 
 
+CONSOLE_USERS = {
+    "room": "membre2@example.org",
+    "chair": "president@example.org",
+    "secretariat": "secretariat@example.org",
+}
+CONSOLE_PATHS = {"room": "salle", "chair": "presidence", "secretariat": "secretariat"}
+
+
+def console_forms_in_error() -> Iterator[ServedPage]:
+    """Each form of the live consoles posted with input it refuses (a missing or wrong
+    field, or a state where it cannot apply), on the next meeting: the page comes back
+    with status 400 and the form's errors. A form that accepts empty input redirects and is
+    left out (its error state is the message shown after the redirect, on a page above)."""
+    from deliberation.views import ACTIONS
+
+    live_states = [Meeting.State.IN_SESSION, Meeting.State.CONVENED]
+    meeting = Meeting.objects.filter(state__in=live_states).order_by("start").first()
+    assert meeting is not None, "the demo has a meeting convened or in session"
+    for page_name, email in CONSOLE_USERS.items():
+        client = _client_as(email)
+        path = f"/seances/{meeting.pk}/{CONSOLE_PATHS[page_name]}/"
+        for slug, action in ACTIONS.items():
+            if page_name not in action.pages or (action.form is None and not action.id_field):
+                continue
+            data = {action.id_field: "pas-un-nombre"} if action.id_field else {}
+            served = _post(client, f"{path}?do={slug}", data, who=page_name)
+            if served.status != 302:
+                yield served
+
+
 def served_pages() -> list[ServedPage]:
-    return [*public_pages(), *error_pages(), *forms_in_error(), *member_pages()]
+    return [
+        *public_pages(),
+        *error_pages(),
+        *forms_in_error(),
+        *member_pages(),
+        *console_forms_in_error(),
+    ]

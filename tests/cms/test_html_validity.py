@@ -59,6 +59,7 @@ def test_every_served_page_is_valid_html(demo_site, settings, tmp_path):
     settings.DEMO = True
     pages = served_pages()
     assert len(pages) >= 100, [p.label for p in pages]
+    assert sum("?do=" in p.label for p in pages) >= 10, [p.label for p in pages]
     # Every page was served itself, not a redirect to another (a login, the TOTP set-up).
     unexpected = [(p.label, p.status) for p in pages if p.status not in (200, 400, 404)]
     assert not unexpected, unexpected
