@@ -3,7 +3,6 @@ decision, CSV export of a filtered list. Read-only; works without JavaScript."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -16,9 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from council import spreadsheets
 from council.models import Council
 from deliberation import chain, selectors
 from deliberation.models import Decision, Meeting
+from deliberation.selectors import public_decisions
 from deliberation.text import diff
 from deliberation.text.paragraphs import apply_operations
 
@@ -117,11 +118,6 @@ def _search(decisions: QuerySet[Decision], text: str) -> QuerySet[Decision]:
     return decisions
 
 
-def public_decisions() -> QuerySet[Decision]:
-    # A closed-session item's decision stays in the chain but not in the public archive.
-    return Decision.objects.filter(agenda_item__is_public=True)
-
-
 def filtered(data: dict[str, Any]) -> QuerySet[Decision]:
     decisions = public_decisions().select_related("council", "meeting", "agenda_item")
     if data.get("q"):
@@ -195,7 +191,7 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = spreadsheets.writer(Echo())
     header = [
         _("conseil"),
         _("année"),

@@ -207,7 +207,7 @@ def minutes_body(meeting: Meeting, head: tuple[int, str]) -> list[Any]:
     blocks = _attendance_blocks(meeting, presence)
     blocks += _item_blocks(meeting)
     decisions = list(
-        Decision.objects.filter(meeting=meeting, agenda_item__is_public=True).order_by("position")
+        deliberation_selectors.public_decisions().filter(meeting=meeting).order_by("position")
     )
     blocks.append(_heading(_("Décisions")))
     blocks.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -16,6 +18,9 @@ from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from council.models import SEATED_ROLES
+from council.selectors import member_slug, members_by_role, seated_person
+from deliberation.selectors import member_record
 
 PAGE_SIZE = 10
 
@@ -105,8 +110,9 @@ class StandardPage(BasePage):
         verbose_name = _("page simple")
 
 
-class CouncilPage(BasePage):
-    """What the council is and who sits on it; the members come live from council/."""
+class CouncilPage(RoutablePageMixin, BasePage):
+    """What the council is and who sits on it; the members come live from council/, each
+    with a page of their public record (membres/<name>-<number>/)."""
 
     council = models.ForeignKey(
         "council.Council",
@@ -134,11 +140,41 @@ class CouncilPage(BasePage):
         verbose_name = _("page du conseil")
 
     def get_context(self, request, *args, **kwargs):
-        from council.selectors import members_by_role
-
         context = super().get_context(request, *args, **kwargs)
         context["members_by_role"] = members_by_role(self.council)
+        for _role, mandates in context["members_by_role"]:
+            for mandate in mandates:
+                if mandate.role in SEATED_ROLES:
+                    mandate.member_path = self.reverse_subpage(
+                        "member", kwargs={"slug": member_slug(mandate.user)}
+                    )
         return context
+
+    @path("", name="index")
+    def index(self, request):
+        return self.render(request)
+
+    @path("membres/<slug:slug>/", name="member")
+    def member(self, request, slug):
+        person = seated_person(self.council, slug)
+        if person is None:
+            raise Http404
+        canonical = member_slug(person)
+        if slug != canonical:
+            return redirect(
+                self.url + self.reverse_subpage("member", kwargs={"slug": canonical}),
+                permanent=True,
+            )
+        record = member_record(self.council_id, person.pk)
+        return self.render(
+            request,
+            template="cms/member_page.html",
+            context_overrides={
+                "person": person,
+                "record": record,
+                "votes": paginate(request, record.votes, per_page=50),
+            },
+        )
 
 
 class ChairPublishesTester(PagePermissionTester):

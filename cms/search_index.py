@@ -2,13 +2,14 @@
 
 Searching a French tsvector computed on the fly over every decision costs seconds at 50,000
 decisions; a stored one under a GIN index answers in milliseconds. Decisions are immutable,
-so each is indexed once, when recorded (inside the ballot's transaction)."""
+so each is indexed once, after the commit of the ballot that recorded it: an index that fails
+then cannot undo the close; the next decision's indexing catches up with any decision missed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 INDEX_NAME = "cms_decisionsearch_document_gin"
 
@@ -49,4 +50,4 @@ def create_index(using=connection) -> None:
 
 
 def index_recorded_decision(sender, decision, **kwargs) -> None:
-    index_decisions([decision.pk])
+    transaction.on_commit(lambda: index_decisions(), robust=True)

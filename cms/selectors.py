@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from deliberation import selectors as deliberation_selectors
-from deliberation.models import AgendaItem, Decision, Meeting
+from deliberation.models import AgendaItem, Meeting
 
 HOME_LIST_SIZE = 3
 
@@ -64,7 +64,8 @@ def latest_decisions(root: Page, limit: int = HOME_LIST_SIZE) -> list[dict[str, 
     """Decisions on public items of meetings that have a published page."""
     pages = {page.meeting_id: page for page in meeting_pages(root)}
     decisions = (
-        Decision.objects.filter(meeting_id__in=list(pages), agenda_item__is_public=True)
+        deliberation_selectors.public_decisions()
+        .filter(meeting_id__in=list(pages))
         .select_related("agenda_item")
         .order_by("-closed_at", "-pk")[:limit]
     )
@@ -170,7 +171,8 @@ def minutes_context(page) -> dict[str, Any]:
     from cms.models import MinutesApproval
 
     decisions = list(
-        Decision.objects.filter(meeting_id=page.meeting_id, agenda_item__is_public=True)
+        deliberation_selectors.public_decisions()
+        .filter(meeting_id=page.meeting_id)
         .select_related("council")
         .order_by("position")
     )

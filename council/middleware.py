@@ -1,31 +1,47 @@
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from council.rules import requires_mfa
+from council.mfa import MFAState, mfa_state
 
 # Paths someone must still reach before their second factor is set up.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/nl/accounts/", "/en/accounts/")
+# Paths that need no session at all.
+_SESSIONLESS_PREFIXES = ("/static/", "/healthz")
 
 
 class RequireMFAMiddleware:
-    """Send chair and secretariat accounts to TOTP set-up until they have one."""
+    """Chair and secretariat accounts act only in a session that passed their second factor.
+
+    No TOTP device yet: every page but the account pages leads to its set-up. A device,
+    but a session that did not pass it (opened by a password alone): the session ends and
+    the person logs in again through allauth, which asks for the code.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and not self._demo_exempt(user)
-            and requires_mfa(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if request.path.startswith(_SESSIONLESS_PREFIXES):
+            return self.get_response(request)
+        state = mfa_state(request)
+        if state is MFAState.SKIPPED:
+            logout(request)
+            messages.warning(
+                request,
+                _(
+                    "Votre rôle demande une double authentification : reconnectez-vous, "
+                    "puis saisissez le code de votre application d'authentification."
+                ),
+            )
+            login = reverse("account_login")
+            if request.method == "GET":
+                login += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(login)
+        if state is MFAState.MISSING and not request.path.startswith(_OPEN_PREFIXES):
             messages.warning(
                 request,
                 _(
@@ -35,7 +51,3 @@ class RequireMFAMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-    @staticmethod
-    def _demo_exempt(user) -> bool:
-        return settings.DEMO and (user.email or "").endswith("@" + settings.DEMO_EMAIL_DOMAIN)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.text import slugify
 
-from council.models import Council, Membership, Role
+from council.models import SEATED_ROLES, Council, Membership, Role
 
 # The order a resident expects to read a council's composition in.
 ROLE_ORDER = [
@@ -50,3 +51,22 @@ def councils_where(user, permission: str) -> QuerySet[Council]:
     one, a permission means "in any council")."""
     allowed = [c.pk for c in Council.objects.all() if user.has_perm(permission, c)]
     return Council.objects.filter(pk__in=allowed)
+
+
+def member_slug(user) -> str:
+    """A person's address on the council page: their name for the reader, their number for
+    the lookup (a name may change or be shared)."""
+    return f"{slugify(user.get_full_name() or user.username) or 'membre'}-{user.pk}"
+
+
+def seated_person(council: Council, slug: str):
+    """The person behind a member address, if they ever held a seat on this council."""
+    number = slug.rsplit("-", 1)[-1]
+    if not number.isdigit():
+        return None
+    mandate = (
+        Membership.objects.filter(council=council, user_id=int(number), role__in=SEATED_ROLES)
+        .select_related("user")
+        .first()
+    )
+    return mandate.user if mandate else None

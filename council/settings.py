@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "council.middleware.RequireMFAMiddleware",
+    "council.admin_gate.AdminGateMiddleware",
 ]
 
 ROOT_URLCONF = "council.urls"
@@ -152,7 +153,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+            # WAL lets readers go on during a write; IMMEDIATE makes every transaction take
+            # the write lock when it begins, so concurrent votes wait for each other (up to
+            # the timeout) instead of failing with "database is locked" when a read
+            # transaction tries to become a write one.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
             # A file, not memory: the browser tests' daphne process opens the same database.
             "TEST": {
                 "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / ".test-db.sqlite3"))
@@ -223,6 +232,21 @@ ACCOUNT_USER_DISPLAY = str
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Conseil ouvert"
+# Every password form is allauth's (council/admin_gate.py sends the admins' forms there).
+# allauth's defaults, stated so that an upgrade cannot loosen them unnoticed: five wrong
+# passwords for one account in five minutes (ten a minute from one address) and the
+# login page refuses even the right one until the window passes; the same counter guards
+# reauthentication and the TOTP step.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+# Activating TOTP counts as passing it in this session (council/mfa.py).
+MFA_FORMS = {"activate_totp": "council.mfa.ActivateTOTPForm"}
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -351,6 +375,11 @@ LOGGING = {
 
 SITE_NAME = _("Conseil ouvert")
 
+# One door (council/admin_gate.py): the admins log in, and passwords change, through allauth.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No avatars fetched from another host.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # With DEMO=1 the seeded demo accounts (this domain) may skip TOTP set-up.
 DEMO_EMAIL_DOMAIN = "example.org"

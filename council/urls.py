@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.sitemaps import AllLanguagesSitemap, PublicRecordSitemap
+from council import admin_gate
 from council.health import healthz
 
 # A database or Redis that is away for a moment answers 503 with its own page, not the 500.
@@ -17,6 +18,8 @@ handler500 = "council.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the admins' URLs: their login views are not served.
+    path("", include(admin_gate)),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

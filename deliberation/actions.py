@@ -122,7 +122,7 @@ def _notify_decision(decision: Decision) -> None:
 
 
 def _clean_text(value: Any, *, field: str, label: str, maximum: int, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    text = sanitize.normalise_newlines(value).strip() if isinstance(value, str) else ""
     if value is not None and not isinstance(value, str):
         raise ActionError(_("%(label)s : texte attendu.") % {"label": label}, field)
     if required and not text:

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deliberation import consultation as service
 from deliberation.actions import COMMENT_MAX, ActionError
+from deliberation.forms import TextareaField
 from deliberation.models import Comment, Consultation
 
 
 class ConsultationCommentForm(forms.Form):
-    body = forms.CharField(
+    body = TextareaField(
         label=gettext_lazy("Votre commentaire"),
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),

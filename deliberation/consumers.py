@@ -195,7 +195,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         audience = (query.get("audience") or [events.PUBLIC])[0]
-        user = self.scope.get("user")
+        user = await database_sync_to_async(live.socket_user)(self.scope)
         allowed = await database_sync_to_async(live.allowed_audiences)(user, meeting_id)
         if allowed is None:
             await self.close(code=CLOSE_NOT_FOUND)

@@ -13,12 +13,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import Amendment, Attendance, Ballot, Choice
+from deliberation.text.sanitize import normalise_newlines
 
 if TYPE_CHECKING:
     from deliberation.live import RoomState
 
 MAX_COMMENT = 5000
 MAX_PARAGRAPH = 5000
+
+
+class TextareaField(forms.CharField):
+    """A textarea's text, its length counted as the person sees it: the CRLF line breaks
+    that browsers send become LF before `max_length` is checked (and before the action sees
+    the text), so a text typed within the limit is never refused for its line breaks. Past
+    the limit, the form's error says so in the page, with the text kept. Every textarea with
+    a maximum length uses this field: the room's forms, consultations, the desk."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = normalise_newlines(value)
+        return super().to_python(value)
 
 
 def _ids(name: str) -> str:
@@ -37,7 +53,7 @@ class IdForm(forms.Form):
 class CommentForm(forms.Form):
     target = forms.ChoiceField(label=_("Sur"))
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    body = forms.CharField(
+    body = TextareaField(
         label=_("Votre commentaire"),
         max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -52,14 +68,14 @@ class AmendmentForm(forms.Form):
     proposal = forms.ChoiceField(label=_("Proposition"))
     paragraph = forms.IntegerField(label=_("Paragraphe"), min_value=1, max_value=500)
     op = forms.ChoiceField(label=_("Modification"), choices=Amendment.Op.choices)
-    text = forms.CharField(
+    text = TextareaField(
         label=_("Nouveau texte"),
         required=False,
         max_length=MAX_PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Laissez vide pour une suppression."),
     )
-    justification = forms.CharField(
+    justification = TextareaField(
         label=_("Justification"),
         required=False,
         max_length=MAX_COMMENT,
@@ -80,7 +96,7 @@ class ReplyForm(forms.Form):
     """A reply under a comment: the thread it joins says what it is about."""
 
     parent = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    body = forms.CharField(
+    body = TextareaField(
         label=_("Votre réponse"),
         max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -121,13 +137,13 @@ class RebaseForm(forms.Form):
                 max_value=500,
                 required=False,
             )
-            self.fields[f"text_{i}"] = forms.CharField(
+            self.fields[f"text_{i}"] = TextareaField(
                 label=_("Nouveau texte (modification %(n)s)") % {"n": n},
                 required=False,
                 max_length=MAX_PARAGRAPH,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        self.fields["justification"] = forms.CharField(
+        self.fields["justification"] = TextareaField(
             label=_("Justification"),
             required=False,
             max_length=MAX_COMMENT,

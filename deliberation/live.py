@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from council import rules as council_rules
+from council.mfa import mfa_state_for
 from council.models import SEATED_ROLES, Membership
 from deliberation import events, selectors
 from deliberation.models import (
@@ -139,6 +141,17 @@ def audiences_for_user(user: Any, meeting: Meeting) -> set[str]:
     if staff:
         allowed.add(STAFF)
     return allowed
+
+
+def socket_user(scope: Any) -> Any:
+    """The socket's user, as the pages would see them: a chair or secretariat session that
+    did not pass its second factor is nobody in particular (the pages log it out)."""
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return AnonymousUser()
+    if not mfa_state_for(user, scope.get("session")).allows_staff:
+        return AnonymousUser()
+    return user
 
 
 def allowed_audiences(user: Any, meeting_id: int) -> set[str] | None:

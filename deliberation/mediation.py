@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from council.models import User
 from deliberation.actions import ActionError, _audit
 from deliberation.models import AgendaItem, Contribution, Decision, Meeting, Proposal
+from deliberation.selectors import public_decisions
 from deliberation.text import sanitize
 
 # Crockford's base32 without the characters read aloud or written by hand ambiguously:
@@ -102,7 +103,7 @@ def clean_phone(value: Any) -> str:
 def _clean_str(value: Any, *, field: str, label: str, maximum: int, required: bool) -> str:
     if value is not None and not isinstance(value, str):
         raise ActionError(_("%(label)s : texte attendu.") % {"label": label}, field)
-    text = (value or "").strip()
+    text = sanitize.normalise_newlines(value or "").strip()
     if required and not text:
         raise ActionError(_("%(label)s : ce champ est obligatoire.") % {"label": label}, field)
     if len(text) > maximum:
@@ -407,8 +408,11 @@ def followup(code: Any) -> Followup | None:
     item = contribution.agenda_item
     meeting = item.meeting
     status, discussed_on = _status(meeting, item)
+    # Only what the public archive shows: the item may have been switched to a closed
+    # session after the contribution was recorded.
     decisions = list(
-        Decision.objects.filter(agenda_item=item)
+        public_decisions()
+        .filter(agenda_item=item)
         .select_related("council")
         .filter(
             Q(ballot__proposal__isnull=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from deliberation import mediation
+from deliberation.forms import TextareaField
 from deliberation.models import AgendaItem, Contribution, Meeting, Proposal
 
 # Enough for a family checking a few codes at the EPN, too few to walk the code space.
@@ -59,7 +60,7 @@ class ContributionForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    text = forms.CharField(
+    text = TextareaField(
         label=gettext_lazy("Texte de la contribution"),
         max_length=mediation.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),

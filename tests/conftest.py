@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 from django.core.management import call_command
@@ -45,6 +46,39 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def mark_second_factor_passed(session, user) -> None:
+    """Write into `session` what allauth records after a password and a TOTP code."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(request, monkeypatch):
+    """`force_login` stands for a whole login through allauth, second factor included.
+    A test about a session that skipped it is marked `second_factor_skipped`."""
+    if request.node.get_closest_marker("second_factor_skipped"):
+        return
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        mark_second_factor_passed(session, user)
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

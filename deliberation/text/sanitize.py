@@ -48,9 +48,16 @@ def clean(html: str, allowlist: str = "comment") -> str:
     )
 
 
+def normalise_newlines(text: str) -> str:
+    """Line breaks as the person sees them, one character each. Browsers send a textarea's
+    line breaks as CRLF (HTML's form submission rules), so a text typed within a limit
+    would otherwise count each break twice and be refused."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def plain_text_to_html(text: str) -> str:
     """Text typed in a plain <textarea>: paragraphs and line breaks kept, markup escaped."""
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
+    paragraphs = [p.strip() for p in normalise_newlines(text).split("\n\n")]
     return "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p)
 
 

@@ -98,9 +98,13 @@ if (room) {
 
   let attempt = 0;
   let socket = null;
-  const MAX_DELAY = 30000;
+  let retry = null;
+  // Backoff capped at 5 s with jitter: the page is back within seconds of the server, and
+  // 500 watchers do not all return at the same instant.
+  const MAX_DELAY = 5000;
 
   const connect = () => {
+    retry = null;
     socket = new WebSocket(socketUrl);
     socket.addEventListener("open", () => {
       attempt = 0;
@@ -123,13 +127,25 @@ if (room) {
       room.dataset.liveConnected = "false";
       // 4403/4404: refused for good; reloading the page is the way back.
       if (event.code >= 4400 && event.code < 4500) return;
-      showState(room.dataset.reconnectingText || "Connexion perdue, reconnexion…");
-      // Exponential backoff with full jitter, so that 500 watchers do not return at once.
-      const delay = Math.random() * Math.min(MAX_DELAY, 1000 * 2 ** attempt);
+      // Said once (the banner is an alert), not at every attempt.
+      if (stateLine && stateLine.hidden) showState(room.dataset.reconnectingText || "Connexion perdue, reconnexion…");
+      const ceiling = Math.min(MAX_DELAY, 500 * 2 ** attempt);
       attempt += 1;
-      window.setTimeout(connect, delay);
+      retry = window.setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
     });
   };
+
+  // The network is back, or the reader is back on the page: try now rather than at the next turn.
+  const retryNow = () => {
+    if (retry === null) return;
+    window.clearTimeout(retry);
+    connect();
+  };
+  window.addEventListener("online", retryNow);
+  window.addEventListener("focus", retryNow);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") retryNow();
+  });
 
   addToken(room);
   connect();

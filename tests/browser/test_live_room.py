@@ -576,6 +576,18 @@ def test_a_watcher_who_lost_the_connection_catches_up_on_reconnect(
         )
         expect(votes_cast(watcher)).to_have_text(re.compile(r"^0 votes? exprimés?$"))
         assert watcher.locator(".live-room").get_attribute("data-live-connected") == "false"
+        # A banner announced once: an alert, whose text is not rewritten at every attempt.
+        assert state_line.get_attribute("role") == "alert"
+
+        # The network comes back: the page tries at once, not at the end of its backoff.
+        tried_at_once = watcher.evaluate(
+            """() => {
+              const sw = window.__socketSwitch, before = sw.opened.length;
+              window.dispatchEvent(new Event("online"));
+              return sw.opened.length - before;
+            }"""
+        )
+        assert tried_at_once == 1
 
         # The link is back: the next attempt connects and fetches what was missed, once.
         fetched_before = len(resyncs)

@@ -70,7 +70,7 @@ def make_decision(meeting, question, *, outcome="adopted", public=True, **fields
     )
     chain.link(decision, Decision)
     decision.save(force_insert=True)
-    # What decision_recorded's receiver does after do_close_ballot (PostgreSQL only).
+    # What decision_recorded's receiver does after do_close_ballot's commit (PostgreSQL only).
     search_index.index_decisions([decision.pk])
     return decision
 
@@ -294,6 +294,35 @@ def test_csv_export_of_a_filtered_list(client, archive):
     ]
     assert rows[1][12] == made[2].hash
     assert rows[1][13].endswith(f"/decisions/numerique/{made[2].year}/{made[2].number}/")
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "+SUM(1,1)",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_csv_export_neutralises_formulas_in_every_text_cell(client):
+    """OWASP's CSV injection: a text cell that a spreadsheet would run as a formula is
+    prefixed with a single quote and quoted; the counts stay plain numbers."""
+    council = make_council()
+    meeting = make_meeting(council, title="=1+1 séance")
+    for question in FORMULAS:
+        make_decision(meeting, question)
+    response = client.get(reverse("cms:archive_csv"), {"sort": "oldest"})
+    raw = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(raw)))[1:]
+    assert [r[6] for r in rows] == ["'" + q for q in FORMULAS]
+    assert {r[4] for r in rows} == {"'=1+1 séance"}
+    assert {r[5][:1] for r in rows} == {"P"}  # "Point : =HYPERLINK…" is not a formula
+    triggers = ("=", "+", "-", "@", "\t", "\r")
+    assert not [cell for row in rows for cell in row if cell.startswith(triggers)]
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in raw
+    assert ',6,1,1,"' in raw  # yes, no, abstain: numbers, unquoted
 
 
 def _queries(client, url, params=None) -> int:

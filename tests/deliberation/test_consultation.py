@@ -16,7 +16,7 @@ from django.utils import timezone
 from council.models import Role
 from deliberation import consultation as service
 from deliberation import mediation
-from deliberation.actions import ActionError
+from deliberation.actions import COMMENT_MAX, ActionError
 from deliberation.models import AuditEntry, Comment, CommentFlag, Consultation, Contribution
 from tests.council.account_helpers import give_totp
 from tests.factories import make_membership, make_user
@@ -251,6 +251,38 @@ def test_bad_input_keeps_the_text_in_the_form(consultation, resident, client):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Réponse gardée" in page and "On ne répond qu" in page
+
+
+def typed_in_a_browser(visible: int) -> str:
+    """`visible` characters as the person sees them, on lines of 100, with the line breaks
+    a browser sends for a textarea: CRLF."""
+    lines = min(49, visible // 100)
+    return ("Avis " + "y" * 94 + "\r\n") * lines + "z" * (visible - 100 * lines)
+
+
+def test_a_comment_at_the_limit_typed_with_line_breaks_is_accepted(consultation, resident, client):
+    """The limit counts what the person sees: a CRLF line break is one character."""
+    client.force_login(resident)
+    body = typed_in_a_browser(COMMENT_MAX)
+    assert len(body) > COMMENT_MAX and len(body.replace("\r\n", "\n")) == 5000
+    response = client.post(url(consultation) + "commenter/", {"body": body})
+    assert response.status_code == 302
+    comment = Comment.objects.get(consultation=consultation)
+    assert comment.body.count("<br>") == 49 and "\r" not in comment.body
+
+
+def test_a_comment_past_the_limit_is_a_message_in_the_page_with_the_text_kept(
+    consultation, resident, client
+):
+    client.force_login(resident)
+    body = typed_in_a_browser(COMMENT_MAX + 1)
+    response = client.post(url(consultation) + "commenter/", {"body": body})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Le formulaire contient des erreurs" in page
+    assert "au plus 5000 caractères (actuellement 5001)" in page
+    assert "z" * (COMMENT_MAX + 1 - 4900) in page  # the text typed, kept
+    assert not Comment.objects.filter(consultation=consultation).exists()
 
 
 def test_rate_limit_gives_a_french_message_and_keeps_the_text(consultation, resident, client):

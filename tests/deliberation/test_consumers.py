@@ -15,8 +15,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from council.asgi import application
 from deliberation import events
 from deliberation.models import Attendance
+from tests.conftest import mark_second_factor_passed
+from tests.council.account_helpers import give_totp
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -26,19 +29,29 @@ def in_memory_layer(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
-def session_cookie(user) -> tuple[bytes, bytes]:
+def session_cookie(user, second_factor: bool = True) -> tuple[bytes, bytes]:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if second_factor:
+        mark_second_factor_passed(session, user)
     session.save()
     return (b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}".encode())
 
 
-async def connect(meeting_id, audience="public", user=None, origin=ORIGIN):
-    headers = [origin] if origin else []
+async def connect(
+    meeting_id,
+    audience="public",
+    user=None,
+    origin=ORIGIN,
+    host=HOST,
+    extra=(),
+    second_factor=True,
+):
+    headers = [h for h in (host, origin, *extra) if h]
     if user is not None:
-        headers.append(await sync_to_async(session_cookie)(user))
+        headers.append(await sync_to_async(session_cookie)(user, second_factor))
     communicator = WebsocketCommunicator(
         application, f"/ws/meetings/{meeting_id}/?audience={audience}", headers=headers
     )
@@ -57,6 +70,122 @@ async def test_a_foreign_origin_is_refused(meeting):
 async def test_no_origin_is_refused(meeting):
     _communicator, connected, _code = await connect(meeting.pk, origin=None)
     assert not connected
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        (b"http://127.0.0.1:8111", True),
+        (b"https://127.0.0.1:8111", False),  # another scheme
+        (b"http://127.0.0.1:9999", False),  # another port
+        (b"http://127.0.0.1", False),  # port 80
+        (b"http://localhost:8111", False),  # another host, though an allowed one
+        (b"http://127.0.0.1:8111.evil.example", False),
+        (b"http://127.0.0.1:8111/", False),  # not an origin
+        (b"null", False),
+    ],
+)
+async def test_only_the_sites_own_origin_opens_the_socket(meeting, origin, accepted):
+    """A server on http://127.0.0.1:8111: scheme, host and port all count."""
+    communicator, connected, _code = await connect(
+        meeting.pk, origin=(b"origin", origin), host=(b"host", b"127.0.0.1:8111")
+    )
+    assert connected is accepted
+    await communicator.disconnect()
+
+
+async def test_a_missing_or_repeated_host_or_origin_is_refused(meeting):
+    for headers in (
+        {"host": None},
+        {"extra": [(b"origin", b"https://evil.example")]},
+        {"extra": [(b"host", b"evil.example")]},
+    ):
+        communicator, connected, _code = await connect(meeting.pk, **headers)
+        assert not connected, headers
+        await communicator.disconnect()
+
+
+async def test_a_host_outside_allowed_hosts_is_refused_even_with_its_own_origin(meeting):
+    """DNS rebinding: evil.example resolved to the server; its page is same-origin with the
+    Host it sends, but that Host is not one of ours."""
+    communicator, connected, _code = await connect(
+        meeting.pk, origin=(b"origin", b"http://evil.example"), host=(b"host", b"evil.example")
+    )
+    assert not connected
+    await communicator.disconnect()
+
+
+BEHIND_PROXY = [(b"x-forwarded-proto", b"https")]
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        (b"https://127.0.0.1:8443", True),
+        (b"http://127.0.0.1:8443", False),
+        (b"https://127.0.0.1", False),
+        (b"https://evil.example", False),
+    ],
+)
+async def test_behind_the_proxy_the_forwarded_scheme_counts(meeting, settings, origin, accepted):
+    """tests/prod's topology: nginx terminates TLS on :8443, passes Host with its port and
+    X-Forwarded-Proto, which the production settings trust."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    communicator, connected, _code = await connect(
+        meeting.pk,
+        origin=(b"origin", origin),
+        host=(b"host", b"127.0.0.1:8443"),
+        extra=BEHIND_PROXY,
+    )
+    assert connected is accepted
+    await communicator.disconnect()
+
+
+async def test_behind_the_proxy_on_the_default_port(meeting, settings):
+    """docs/deploy/nginx.conf passes `$host`, without the port: the origin's 443 is implied."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["conseil.example.org"]
+    host = (b"host", b"conseil.example.org")
+    for origin, accepted in (
+        (b"https://conseil.example.org", True),
+        (b"https://conseil.example.org:443", True),
+        (b"http://conseil.example.org", False),
+        (b"https://conseil.example.org:8443", False),
+    ):
+        communicator, connected, _code = await connect(
+            meeting.pk, origin=(b"origin", origin), host=host, extra=BEHIND_PROXY
+        )
+        assert connected is accepted, origin
+        await communicator.disconnect()
+
+
+async def test_a_forwarded_scheme_is_not_trusted_unless_the_settings_say_so(meeting, settings):
+    """Without SECURE_PROXY_SSL_HEADER (no proxy), anyone could send X-Forwarded-Proto."""
+    settings.SECURE_PROXY_SSL_HEADER = None
+    communicator, connected, _code = await connect(
+        meeting.pk,
+        origin=(b"origin", b"https://127.0.0.1:8111"),
+        host=(b"host", b"127.0.0.1:8111"),
+        extra=BEHIND_PROXY,
+    )
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_csrf_trusted_origins_are_accepted_exactly(meeting, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://conseil.example.org"]
+    host = (b"host", b"127.0.0.1:8001")  # a proxy that passes its upstream's address
+    for origin, accepted in (
+        (b"https://conseil.example.org", True),
+        (b"http://conseil.example.org", False),
+        (b"https://conseil.example.org:8443", False),
+        (b"https://www.conseil.example.org", False),
+    ):
+        communicator, connected, _code = await connect(
+            meeting.pk, origin=(b"origin", origin), host=host
+        )
+        assert connected is accepted, origin
+        await communicator.disconnect()
 
 
 async def test_anyone_may_watch_the_public_audience(meeting):
@@ -91,6 +220,31 @@ async def test_a_member_is_refused_the_staff_group_but_joins_the_members_one(mee
     communicator, connected, _code = await connect(meeting.pk, "members", member)
     assert connected
     await communicator.disconnect()
+
+
+@pytest.mark.parametrize("role", ["chair", "secretary"])
+async def test_the_staff_audience_needs_a_session_that_passed_the_second_factor(
+    meeting, people, settings, role
+):
+    settings.DEMO = False
+    user = getattr(people, role).user
+    await sync_to_async(give_totp)(user)
+    # A session opened by the password alone: refused as staff (and as a member), and
+    # watches as any visitor would.
+    for audience in ("staff", "members"):
+        _c, connected, code = await connect(meeting.pk, audience, user, second_factor=False)
+        assert not connected and code == 4403, audience
+    communicator, connected, _code = await connect(meeting.pk, "public", user, second_factor=False)
+    assert connected
+    await communicator.disconnect()
+    communicator, connected, _code = await connect(meeting.pk, "staff", user)
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_a_staff_account_without_a_device_is_refused_the_staff_audience(meeting, people):
+    _c, connected, code = await connect(meeting.pk, "staff", people.chair.user)
+    assert not connected and code == 4403
 
 
 async def test_pushes_reach_the_audience_and_the_users_own_group(meeting, people):

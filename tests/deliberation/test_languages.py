@@ -84,7 +84,7 @@ async def _connect(meeting_id: int, query: str):
     communicator = WebsocketCommunicator(
         application,
         f"/ws/meetings/{meeting_id}/?{query}",
-        headers=[(b"origin", b"http://127.0.0.1")],
+        headers=[(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")],
     )
     connected, _code = await communicator.connect()
     return communicator, connected

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from council.models import Role
 from deliberation import actions, mediation
-from deliberation.models import AgendaItem, AuditEntry, Contribution, Meeting
+from deliberation.models import AgendaItem, AuditEntry, Contribution, Decision, Meeting
+from deliberation.selectors import public_decisions
 from tests.deliberation.test_events import open_ballot, start_session
 from tests.factories import make_council, make_membership, make_user
 
@@ -309,6 +310,23 @@ def test_desk_errors_keep_the_values_and_speak_french(client, item, mediator):
     assert not Contribution.objects.exists()
 
 
+def test_a_contribution_at_the_limit_typed_with_line_breaks_is_recorded(client, item, mediator):
+    from tests.deliberation.test_consultation import typed_in_a_browser
+
+    client.force_login(mediator)
+    text = typed_in_a_browser(mediation.TEXT_MAX)
+    response = client.post(DESK, desk_post(item, text=text))
+    assert response.status_code == 302
+    body = Contribution.objects.get().body
+    assert body.count("<br>") == 49 and "\r" not in body
+    response = client.post(DESK, desk_post(item, text=typed_in_a_browser(mediation.TEXT_MAX + 1)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "error-summary" in html and "(actuellement 5001)" in html
+    assert "z" * 101 in html
+    assert Contribution.objects.count() == 1
+
+
 def test_forged_targets_and_mediator_fields_are_refused(client, people, meeting, item, mediator):
     private = meeting.agenda_items.get(number=3)
     AgendaItem.objects.filter(pk=private.pk).update(is_public=False)
@@ -376,6 +394,30 @@ def test_a_code_shows_the_status_then_what_the_council_decided(client, people, m
     assert "Adopter la recommandation ?" in html
     assert f"/seances/{meeting.pk}/direct/" in html
     assert timezone.localtime(meeting.start).strftime("%Y-%m-%d") in html
+
+
+def test_a_closed_session_decision_is_not_shown_to_a_code_holder(client, people, meeting, mediator):
+    """Recorded on a public item that the secretariat later switched to a closed session
+    (huis clos): /suivi/ shows only what the public archive shows, and still says in words
+    what became of the contribution."""
+    item, proposal = start_session(people, meeting)
+    contribution = record(proposal, mediator)
+    # What the meeting's admin form does when the item goes behind closed doors.
+    AgendaItem.objects.filter(pk=item.pk).update(is_public=False)
+    item.refresh_from_db()
+    ballot = open_ballot(people, item, proposal)
+    actions.check_close_ballot(ballot.pk, acting_user=people.chair.user)
+    actions.check_close_item(item, acting_user=people.chair.user)
+    decision = Decision.objects.get(ballot=ballot)
+    assert not public_decisions().filter(pk=decision.pk).exists()
+
+    response = client.get(FOLLOWUP, {"code": contribution.receipt_code})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "examinée en séance" in html
+    assert "Adopter la recommandation ?" not in html
+    assert decision.hash not in html
+    assert f"/decisions/{people.council.slug}/" not in html
 
 
 def test_unknown_malformed_and_expired_codes_get_the_same_message(client, item, mediator):

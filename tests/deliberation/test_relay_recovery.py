@@ -36,7 +36,7 @@ async def test_a_relay_that_lost_its_group_joins_again_and_closes_its_sockets(me
     communicator = WebsocketCommunicator(
         application,
         f"/ws/meetings/{meeting.pk}/?audience=public",
-        headers=[(b"origin", b"http://127.0.0.1")],
+        headers=[(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")],
     )
     connected, _code = await communicator.connect()
     assert connected
@@ -61,7 +61,7 @@ async def test_a_relay_still_in_its_group_leaves_its_sockets_alone(meeting):
     communicator = WebsocketCommunicator(
         application,
         f"/ws/meetings/{meeting.pk}/?audience=public",
-        headers=[(b"origin", b"http://127.0.0.1")],
+        headers=[(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")],
     )
     connected, _code = await communicator.connect()
     assert connected

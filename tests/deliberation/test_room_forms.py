@@ -480,3 +480,45 @@ def test_a_hidden_comment_is_pushed_to_the_rooms(layer, people, meeting, session
     assert "Hors sujet" in seen["fragments"]["live-item"]
     (console,) = staff.drain()
     assert "Hors sujet" in console["fragments"]["live-item"]
+
+
+# --- Line breaks count once ----------------------------------------------------------------
+
+
+def test_every_textarea_with_a_limit_counts_a_line_break_once():
+    """Browsers send a textarea's line breaks as CRLF: every such field of the room, the
+    consultations and the desk counts what the person sees."""
+    from django import forms as django_forms
+
+    from deliberation.consultation_views import ConsultationCommentForm
+    from deliberation.forms import (
+        AmendmentForm,
+        CommentForm,
+        RebaseForm,
+        ReplyForm,
+        TextareaField,
+    )
+    from deliberation.mediation_views import ContributionForm
+    from tests.deliberation.test_consultation import typed_in_a_browser
+
+    forms = [
+        CommentForm(),
+        AmendmentForm(),
+        ReplyForm(),
+        RebaseForm(rows=2),
+        ConsultationCommentForm(),
+        ContributionForm(targets=[]),
+    ]
+    checked = 0
+    for form in forms:
+        for name, field in form.fields.items():
+            if not isinstance(field.widget, django_forms.Textarea):
+                continue
+            assert isinstance(field, TextareaField), (type(form).__name__, name)
+            assert field.max_length
+            typed = typed_in_a_browser(field.max_length)
+            assert field.clean(typed) == typed.replace("\r\n", "\n")
+            with pytest.raises(django_forms.ValidationError):
+                field.clean(typed_in_a_browser(field.max_length + 1))
+            checked += 1
+    assert checked == 9

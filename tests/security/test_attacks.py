@@ -255,6 +255,8 @@ def test_signup_does_not_say_whether_an_address_is_taken(client, mailoutbox):
         b"http://127.0.0.1.evil.example",
         b"http://evil.example:80",
         b"null",
+        b"https://127.0.0.1",
+        b"http://127.0.0.1:9999",
     ],
 )
 async def test_a_foreign_page_cannot_open_the_members_socket_with_a_members_cookie(
@@ -264,7 +266,7 @@ async def test_a_foreign_page_cannot_open_the_members_socket_with_a_members_cook
     from channels.testing import WebsocketCommunicator
 
     from council.asgi import application
-    from tests.deliberation.test_consumers import session_cookie
+    from tests.deliberation.test_consumers import HOST, session_cookie
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
@@ -289,13 +291,13 @@ async def test_a_foreign_page_cannot_open_the_members_socket_with_a_members_cook
     path = f"/ws/meetings/{meeting_id}/?audience=members"
 
     same_site = WebsocketCommunicator(
-        application, path, headers=[(b"origin", b"http://127.0.0.1"), cookie]
+        application, path, headers=[HOST, (b"origin", b"http://127.0.0.1"), cookie]
     )
     connected, _ = await same_site.connect()
     assert connected, "the member's own page must connect, or this test proves nothing"
     await same_site.disconnect()
 
-    foreign = WebsocketCommunicator(application, path, headers=[(b"origin", origin), cookie])
+    foreign = WebsocketCommunicator(application, path, headers=[HOST, (b"origin", origin), cookie])
     connected, _ = await foreign.connect()
     assert not connected
 
