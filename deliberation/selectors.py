@@ -389,21 +389,23 @@ class ClosePreview:
 
     @property
     def outcome_label(self) -> str:
-        return str(Decision.Outcome(self.outcome).label)
+        return str(Decision.Outcome(self.outcome).label) if self.outcome else ""
 
 
 def close_preview(ballot: Ballot, presence: Presence) -> ClosePreview:
     """The turnout, quorum and outcome a close would record (the same rules as the close)."""
     from deliberation import guards  # guards read through selectors
 
-    counted = tally(ballot)
+    # A secret ballot's urn is opened by its close alone: counts watched while votes come in
+    # would tell the chair each new vote. The preview states turnout and quorum only.
+    totals = {} if ballot.is_secret else tally(ballot).totals
     return ClosePreview(
         ballot=ballot,
         votes_cast=votes_cast(ballot),
         voters=len(presence.seats),
         quorum=presence.quorum,
-        totals=counted.totals,
-        outcome=outcome(ballot.rule, presence.quorum, counted.totals),
+        totals=totals,
+        outcome=outcome(ballot.rule, presence.quorum, totals) if totals else "",
         blocked=guards.guard_close_ballot(ballot, presence) or "",
     )
 

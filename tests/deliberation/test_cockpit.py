@@ -48,6 +48,30 @@ def _text(response) -> str:
 # --- The close confirmation ---------------------------------------------------------------
 
 
+def test_a_secret_ballots_confirmation_gives_no_count_before_the_close(
+    chair, people, meeting, session
+):
+    """Counts shown while votes come in would tell the chair each new vote."""
+    item, proposal = session
+    actions.check_set_attendance(
+        meeting, people.members[4].pk, Attendance.Status.REMOTE, acting_user=people.secretary.user
+    )
+    ballot = actions.check_open_ballot(
+        item,
+        subject=Ballot.Subject.PROPOSAL,
+        proposal_id=proposal.pk,
+        question="Adopter la recommandation ?",
+        secrecy=Ballot.Secrecy.SECRET,
+        acting_user=people.chair.user,
+    )
+    actions.check_cast_vote(ballot.pk, "no", acting_user=people.members[4].user)
+    page = _text(chair.get(url(meeting, "presidence") + f"?cloture={ballot.pk}"))
+    assert "Participation : 1 vote exprimé" in page
+    assert "Résultat qui sera enregistré" not in page
+    assert " contre," not in page and "rejeté" not in page
+    assert "l’urne n’est ouverte qu’à la clôture" in page
+
+
 def test_the_console_asks_before_closing_and_a_bare_post_closes_nothing(chair, meeting, ballot):
     page = _text(chair.get(url(meeting, "presidence")))
     # The console offers a way to the confirmation, not a form that closes.
