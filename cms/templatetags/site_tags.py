@@ -42,3 +42,15 @@ def main_navigation(context):
         return []
     root = site.root_page.localized
     return [root, *root.get_children().live().in_menu()]
+
+
+@register.simple_tag(takes_context=True)
+def localized_slugurl(context, slug):
+    """Like Wagtail's slugurl (the site's page with this slug), but to its translation in
+    the active language when it has one."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    if site is None:
+        return ""
+    page = Page.objects.in_site(site).filter(slug=slug).first()
+    return page.localized.get_url(request) if page else ""
