@@ -218,8 +218,7 @@ PAGES: dict[str, dict[str, Any]] = {
         "body": _paragraphs(
             "A facilitator helps you use a computer, complete a procedure online or give your "
             "opinion on the council's proposals.",
-            "Access is free and step-free. You can book an appointment by phoning the "
-            "secretariat.",
+            "Access is free and step-free. You can book an appointment by phoning the secretariat.",
         ),
     },
     "appel-a-candidatures": {
