@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
@@ -54,3 +55,12 @@ def localized_slugurl(context, slug):
         return ""
     page = Page.objects.in_site(site).filter(slug=slug).first()
     return page.localized.get_url(request) if page else ""
+
+
+@register.simple_tag
+def record_lang():
+    """` lang="fr"` on what comes from the council's record (meetings, agendas, decisions),
+    which is written in the default language, when the page around it is in another."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)

@@ -53,6 +53,9 @@ def test_english_home_is_in_english_and_its_links_stay_in_english(demo_site):
     # The home's lists come from the English tree.
     assert "Put participation at the heart of digitisation" in html
     assert "The library&#x27;s EPN now opens on Saturday mornings" in html
+    # What comes from the council's record (meetings, agendas, decisions) is French.
+    assert re.search(r'<ol lang="fr"><li value=', html)
+    assert re.search(r'<a href="/en/meetings/[\w-]+/" lang="fr">', html)
     nav = re.search(r'<nav aria-label="Main navigation">(.*?)</nav>', html, re.S).group(1)
     for title in ("Home", "The council", "Meetings", "Recommendations", "News"):
         assert f">{title}</a>" in nav
@@ -75,6 +78,7 @@ def test_english_home_is_in_english_and_its_links_stay_in_english(demo_site):
     assert h1(french) == "Bienvenue au conseil consultatif du numérique"
     assert "lang=" not in main_tag(french)
     assert UNTRANSLATED not in french
+    assert 'lang="fr"' not in french[french.index("<main") : french.index("</main>")]
     assert re.search(r'<link rel="alternate" hreflang="en" href="/en/">', french)
 
 
