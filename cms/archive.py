@@ -306,6 +306,7 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
             % {"number": number, "year": year},
         )
     from cms.models import MeetingPage, MinutesPage, RecommendationPage
+    from cms.translation import in_reader_language
 
     text = decision.text_voted
     amendment_diff = None
@@ -314,11 +315,15 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
         amendment_diff = diff.paragraphs_diff(
             base, apply_operations(base, list(text.get("operations", [])))
         )
-    meeting_page = (
-        MeetingPage.objects.live().public().filter(meeting_id=decision.meeting_id).first()
+    meeting_page = in_reader_language(
+        MeetingPage.objects.live().public().filter(meeting_id=decision.meeting_id)
     )
-    recommendation = RecommendationPage.objects.live().public().filter(decision=decision).first()
-    minutes = MinutesPage.objects.live().public().filter(meeting_id=decision.meeting_id).first()
+    recommendation = in_reader_language(
+        RecommendationPage.objects.live().public().filter(decision=decision)
+    )
+    minutes = in_reader_language(
+        MinutesPage.objects.live().public().filter(meeting_id=decision.meeting_id)
+    )
     named = [
         {**vote, "choice_label": CHOICE_LABELS.get(vote.get("choice"), vote.get("choice"))}
         for vote in decision.named_votes

@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
+from cms.demo_english import seed_english_tree
 from cms.models import (
     CouncilPage,
     HomePage,
@@ -392,3 +393,4 @@ def seed_publications(home: HomePage, council: Council) -> None:
             body=_paragraphs(*body),
         )
     seed_dutch_home(home)
+    seed_english_tree(home)

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
+from cms.translation import alias_in_other_trees
 from deliberation import chain, timekeeping
 from deliberation import selectors as deliberation_selectors
 from deliberation.actions import ActionError
@@ -254,7 +256,7 @@ def minutes_body(meeting: Meeting, head: tuple[int, str]) -> list[Any]:
 def minutes_for(meeting: Meeting):
     from cms.models import MinutesPage
 
-    return MinutesPage.objects.filter(meeting=meeting).first()
+    return MinutesPage.objects.filter(meeting=meeting, locale=Locale.get_default()).first()
 
 
 @transaction.atomic
@@ -281,6 +283,7 @@ def do_generate_minutes(meeting: Meeting, *, acting_user):
     )
     meeting_page.add_child(instance=page)
     page.save_revision(user=acting_user, log_action=True)
+    alias_in_other_trees(page)
     return page
 
 
@@ -322,7 +325,9 @@ def minutes_approved_by(decision: Decision):
     )
     if previous is None:
         return None
-    return MinutesPage.objects.filter(meeting=previous, approval__isnull=True).first()
+    return MinutesPage.objects.filter(
+        meeting=previous, locale=Locale.get_default(), approval__isnull=True
+    ).first()
 
 
 def do_approve_minutes(minutes, decision: Decision):

@@ -75,6 +75,12 @@ class BasePage(Page):
         abstract = True
 
     @property
+    def content_language(self) -> str:
+        from cms.translation import content_language
+
+        return content_language(self)
+
+    @property
     def updated_at(self):
         return self.last_published_at or self.latest_revision_created_at
 
@@ -261,6 +267,7 @@ class RecommendationPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
+        from cms.translation import in_reader_language
 
         context = super().get_context(request, *args, **kwargs)
         context["follow_up"] = selectors.follow_up_of(
@@ -273,8 +280,8 @@ class RecommendationPage(BasePage):
                 pk=self.decision_id
             )
             context["decision"] = decision
-            context["decision_page"] = (
-                MeetingPage.objects.live().public().filter(meeting_id=decision.meeting_id).first()
+            context["decision_page"] = in_reader_language(
+                MeetingPage.objects.live().public().filter(meeting_id=decision.meeting_id)
             )
         return context
 
@@ -476,7 +483,10 @@ class MinutesPermissionTester(ChairPublishesTester):
     or deletes them any more."""
 
     def _approved(self) -> bool:
-        return MinutesApproval.objects.filter(minutes_id=self.page.pk).exists()
+        # The approval names the original; its translations are approved with it.
+        return MinutesApproval.objects.filter(
+            minutes__translation_key=self.page.translation_key
+        ).exists()
 
     def can_edit(self):
         return super().can_edit() and not self._approved()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.text import slugify
 from wagtail.models import Locale
 
+from cms.translation import alias_in_other_trees
 from deliberation.models import Meeting
 
 
@@ -31,4 +32,5 @@ def ensure_meeting_page(meeting: Meeting, *, user=None, publish: bool = False):
     revision = page.save_revision(user=user, log_action=True)
     if publish:
         revision.publish(user=user)
+    alias_in_other_trees(page)
     return page

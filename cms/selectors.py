@@ -160,8 +160,9 @@ def meeting_page_context(meeting: Meeting, user) -> dict[str, Any]:
 
 def published_minutes(meeting: Meeting):
     from cms.models import MinutesPage
+    from cms.translation import in_reader_language
 
-    return MinutesPage.objects.live().public().filter(meeting=meeting).first()
+    return in_reader_language(MinutesPage.objects.live().public().filter(meeting=meeting))
 
 
 def minutes_context(page) -> dict[str, Any]:
@@ -179,7 +180,7 @@ def minutes_context(page) -> dict[str, Any]:
     for decision in decisions:
         decision.url = decision_url(decision)  # type: ignore[attr-defined]
     approval = (
-        MinutesApproval.objects.filter(minutes_id=page.pk)
+        MinutesApproval.objects.filter(minutes__translation_key=page.translation_key)
         .select_related("decision__council")
         .first()
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -107,7 +108,9 @@ def _proposals() -> QuerySet[Proposal]:
 def _recommendations() -> QuerySet[RecommendationPage]:
     # Published once: live ones, and withdrawn ones announced as deleted.
     return (
-        RecommendationPage.objects.filter(first_published_at__isnull=False)
+        RecommendationPage.objects.filter(
+            first_published_at__isnull=False, locale__language_code=settings.LANGUAGE_CODE
+        )
         .public()
         .select_related("decision__ballot")
     )

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -115,3 +116,24 @@ def main_navigation(context):
         return []
     root = site.root_page.localized
     return [root, *root.get_children().live().in_menu()]
+
+
+@register.simple_tag(takes_context=True)
+def localized_slugurl(context, slug):
+    """Like Wagtail's slugurl (the site's page with this slug), but to its translation in
+    the active language when it has one."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    if site is None:
+        return ""
+    page = Page.objects.in_site(site).filter(slug=slug).first()
+    return page.localized.get_url(request) if page else ""
+
+
+@register.simple_tag
+def record_lang():
+    """` lang="fr"` on what comes from the council's record (meetings, agendas, decisions),
+    which is written in the default language, when the page around it is in another."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)

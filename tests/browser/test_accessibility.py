@@ -9,6 +9,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {
     "accueil": "/",
+    "accueil en anglais": "/en/",
     "connexion": "/accounts/login/",
     "inscription": "/accounts/signup/",
     "mot de passe oublié": "/accounts/password/reset/",
