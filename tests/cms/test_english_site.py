@@ -30,16 +30,22 @@ class Links(HTMLParser):
             self.hrefs.append(values["href"] or "")
 
 
+def _find(pattern: str, html: str, group: int = 0) -> str:
+    found = re.search(pattern, html, re.S)
+    assert found, f"{pattern} not in the page"
+    return found.group(group)
+
+
 def html_lang(html: str) -> str:
-    return re.search(r'<html lang="([\w-]+)"', html).group(1)
+    return _find(r'<html lang="([\w-]+)"', html, 1)
 
 
 def main_tag(html: str) -> str:
-    return re.search(r"<main[^>]*>", html).group(0)
+    return _find(r"<main[^>]*>", html)
 
 
 def h1(html: str) -> str:
-    return unescape(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip())
+    return unescape(_find(r"<h1[^>]*>(.*?)</h1>", html, 1).strip())
 
 
 def test_english_home_is_in_english_and_its_links_stay_in_english(demo_site):
