@@ -5,6 +5,7 @@ Wagtail's admin is left out: its templates are Wagtail's."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ def public_pages() -> Iterator[ServedPage]:
     yield _get(client, "/page-qui-n-existe-pas/")
     for meeting in Meeting.objects.exclude(state=Meeting.State.DRAFT):
         yield _get(client, f"/seances/{meeting.pk}/direct/")
+        yield _get(client, f"/seances/{meeting.pk}/ecran/")
+    # Each seated member's public record, linked from the council page.
+    council_page = client.get("/conseil/").content.decode()
+    for path in sorted(set(re.findall(r'href="(/conseil/membres/[^"]+)"', council_page))):
+        yield _get(client, path)
         item = meeting.agenda_items.filter(is_public=True).first()
         if item is not None:
             yield _get(client, f"/points/{item.pk}/contributions/")
@@ -140,6 +146,15 @@ def member_pages() -> Iterator[ServedPage]:
                 yield _get(client, f"/seances/{meeting.pk}/presidence/", who)
             if who == "secrétariat":
                 yield _get(client, f"/seances/{meeting.pk}/secretariat/", who)
+                if meeting.state == Meeting.State.CLOSED:
+                    path = f"/seances/{meeting.pk}/enregistrement/"
+                    yield _get(client, path, who)
+                    yield _post(
+                        client,
+                        path,
+                        {"url": "https://video.example.org/v/1", "started_at": ""},
+                        who,
+                    )
         for consultation in public_consultations():
             yield _get(client, f"/consultations/{consultation.pk}/", who)
 
