@@ -106,11 +106,11 @@ def test_list_counts_and_head_hash(client, archive):
     assert "huis clos" not in body
     assert made[-1].hash in body  # the chain's head, closed-session decision included
     # The archive is as recent as the chain's newest decision.
-    newest = timezone.localtime(made[-1].closed_at)
-    assert f'Dernière mise à jour : <time datetime="{newest.isoformat()}' in body
+    newest = timezone.localtime(made[-1].closed_at).replace(microsecond=0)
+    assert f'Dernière mise à jour : <time datetime="{newest.isoformat()}"' in body
     permalink = client.get(decision_url(made[0])).content.decode()
-    closed = timezone.localtime(made[0].closed_at)
-    assert f'Dernière mise à jour : <time datetime="{closed.isoformat()}' in permalink
+    closed = timezone.localtime(made[0].closed_at).replace(microsecond=0)
+    assert f'Dernière mise à jour : <time datetime="{closed.isoformat()}"' in permalink
 
 
 def test_search_and_filters(client, archive, council):
