@@ -52,13 +52,14 @@ def head_of(path: str) -> HeadReader:
 def page_types(demo_site) -> dict[str, str]:
     decision = archive.public_decisions()[0]
     consultation = public_consultations()[0]
-    meeting_page = MeetingPage.objects.live().first()
+    french = {"locale__language_code": "fr"}
+    meeting_page = MeetingPage.objects.live().filter(**french).first()
     return {
         "home": "/",
-        "standard page": StandardPage.objects.live().get(slug="contact").url,
+        "standard page": StandardPage.objects.live().get(slug="contact", **french).url,
         "meeting page": meeting_page.url,
-        "recommendation": RecommendationPage.objects.live().first().url,
-        "news": NewsPage.objects.live().first().url,
+        "recommendation": RecommendationPage.objects.live().filter(**french).first().url,
+        "news": NewsPage.objects.live().filter(**french).first().url,
         "decisions": "/decisions/",
         "decision": archive.decision_url(decision),
         "consultations": "/consultations/",

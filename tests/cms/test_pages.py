@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -38,7 +40,8 @@ def test_council_page_lists_current_mandates_in_role_order(client, council_page,
     response = client.get(council_page.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index("Marie Lambert — LDF") < html.index("Zoé Arnaud")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert text.index("Marie Lambert — LDF") < text.index("Zoé Arnaud")
     assert "Ancien Membre" not in html
     assert "Présidence" in html
 
