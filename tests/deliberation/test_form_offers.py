@@ -50,6 +50,8 @@ class Form:
     textareas: dict[str, str] = field(default_factory=dict)
     label: str = ""
     required: set[str] = field(default_factory=set)
+    # The first named submit button: what a click on it sends.
+    button: tuple[str, str] | None = None
 
 
 class FormParser(HTMLParser):
@@ -82,6 +84,8 @@ class FormParser(HTMLParser):
             self._form.textareas[self._textarea] = ""
         elif tag == "button":
             self._button = True
+            if a.get("name") and self._form.button is None:
+                self._form.button = (a["name"], a.get("value", ""))
 
     def handle_data(self, data: str) -> None:
         if self._form is None:
@@ -110,7 +114,7 @@ def post_forms(html: str) -> list[Form]:
 
 def valid_input(form: Form) -> dict[str, str]:
     """What a person in a hurry would send: defaults kept, first choices, some text."""
-    data: dict[str, str] = {}
+    data: dict[str, str] = dict([form.button]) if form.button else {}
     for a in form.fields:
         name, kind = a.get("name", ""), a.get("type", "text")
         if not name:
