@@ -175,6 +175,7 @@ def _relinked(session, caplog) -> tuple[int, int, int]:
 
 def test_a_copy_of_the_database_relinks_no_secret_vote(session, caplog):
     attacked, chance, votes = _relinked(session, caplog)
+    print(f"sealed urn: {attacked} of {votes} votes re-linked, chance {chance}")  # -s shows it
     assert votes == 6
     assert attacked <= chance < votes
 
@@ -182,6 +183,7 @@ def test_a_copy_of_the_database_relinks_no_secret_vote(session, caplog):
 def test_control_the_same_attack_relinks_every_vote_stored_in_clear(session, caplog, monkeypatch):
     monkeypatch.setattr(urn, "AESGCM", _IdentityCipher)
     attacked, chance, votes = _relinked(session, caplog)
+    print(f"urn in clear: {attacked} of {votes} votes re-linked, chance {chance}")
     assert attacked == votes > chance
 
 
