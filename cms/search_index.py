@@ -2,16 +2,19 @@
 
 Searching a French tsvector computed on the fly over every decision costs seconds at 50,000
 decisions; a stored one under a GIN index answers in milliseconds. Decisions are immutable,
-so each is indexed once, after the commit of the ballot that recorded it: an index that fails
-then cannot undo the close; the next decision's indexing catches up with any decision missed."""
+so each is indexed once, in the transaction of the ballot that recorded it, inside a savepoint:
+an index that fails is rolled back alone and logged, and cannot undo the close; the next
+decision's indexing catches up with any decision missed."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 INDEX_NAME = "cms_decisionsearch_document_gin"
+logger = logging.getLogger(__name__)
 
 
 def _sql(search_table: str, only_some: bool) -> str:
@@ -50,4 +53,10 @@ def create_index(using=connection) -> None:
 
 
 def index_recorded_decision(sender, decision, **kwargs) -> None:
-    transaction.on_commit(lambda: index_decisions(), robust=True)
+    try:
+        with transaction.atomic():
+            index_decisions()
+    except Exception:
+        logger.exception(
+            "decision %s not indexed; the next decision's indexing retries", decision.pk
+        )

@@ -70,7 +70,7 @@ def make_decision(meeting, question, *, outcome="adopted", public=True, **fields
     )
     chain.link(decision, Decision)
     decision.save(force_insert=True)
-    # What decision_recorded's receiver does after do_close_ballot's commit (PostgreSQL only).
+    # What decision_recorded's receiver does in do_close_ballot (PostgreSQL only).
     search_index.index_decisions([decision.pk])
     return decision
 

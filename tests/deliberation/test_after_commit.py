@@ -1,5 +1,5 @@
-"""What a ballot's close sets off outside its own record happens after the commit: a failure
-there cannot undo a decision the room has seen taken."""
+"""What a ballot's close sets off beside its own record cannot undo it: the archive's index is
+written in a savepoint, and a failure there is rolled back alone."""
 
 from __future__ import annotations
 
