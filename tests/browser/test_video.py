@@ -245,7 +245,8 @@ def test_the_recording_index_pages_pass_axe(browser_thread, page, recorded, live
         page.goto(url)
         chapters = page.get_by_role("region", name="Enregistrement de la séance")
         expect(chapters).to_be_visible()
-        expect(chapters.locator(f'a[href="{recorded.first_item_url}"]')).to_have_count(1)
+        # Items the demo opened within the same second share their moment in the recording.
+        expect(chapters.locator(f'a[href="{recorded.first_item_url}"]').first).to_be_visible()
         assert axe_violations(page) == [], url
     page.context.add_cookies(
         [
