@@ -216,12 +216,18 @@ def test_no_contribution_on_a_private_or_closed_item(people, meeting, item, medi
         ({"contact_email": "pas-une-adresse"}, "contact_email"),
         ({"contact_phone": "allo"}, "contact_phone"),
         ({"received_on": "2026-13-45"}, "received_on"),
-        ({"received_on": timezone.localdate() + datetime.timedelta(days=1)}, "received_on"),
-        ({"received_on": timezone.localdate() - datetime.timedelta(days=400)}, "received_on"),
+        # Dates relative to today are computed when the test runs, not when it is collected:
+        # a suite that crosses midnight must not turn "tomorrow" into "today".
+        ({"received_on": datetime.timedelta(days=1)}, "received_on"),
+        ({"received_on": datetime.timedelta(days=-400)}, "received_on"),
         ({"consent_to_publish": "yes"}, "consent_to_publish"),
     ],
 )
 def test_bad_input_is_refused_with_its_field(item, mediator, fields, field):
+    fields = {
+        name: timezone.localdate() + value if isinstance(value, datetime.timedelta) else value
+        for name, value in fields.items()
+    }
     with pytest.raises(actions.ActionError) as error:
         record(item, mediator, **fields)
     assert error.value.field == field
