@@ -7,7 +7,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_PASSWORD := conseil-ouvert-demo
 
-.PHONY: run test test-prod prod-local lint format check-deploy bench messages chromium poppler java nginx clean
+.PHONY: run test test-services test-prod prod-local lint format check-deploy bench messages chromium poppler java nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -43,6 +43,13 @@ java:
 
 test: $(VENV)/.installed messages chromium poppler java
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL + Redis, as CI's second pass (the tests that need them run too).
+SERVICES := DATABASE_URL=postgres://postgres@127.0.0.1:5432/conseil REDIS_URL=redis://127.0.0.1:6379/0 TEST_DATABASE_NAME=test_conseil
+test-services:
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='conseil'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE conseil"
+	$(SERVICES) $(MAKE) test PYTEST_ARGS="--create-db $(PYTEST_ARGS)"
 
 # nginx as the README's example site has it; wrk loads it in `make bench`.
 nginx:

@@ -19,6 +19,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="REDIS_URL not set"))
 
 
+SERVICE_REASONS = ("DATABASE_URL (PostgreSQL) not set", "REDIS_URL not set")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests waited for PostgreSQL or Redis, and the command that runs them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    waiting = [r for r in skipped if any(reason in str(r.longrepr) for reason in SERVICE_REASONS)]
+    if waiting:
+        terminalreporter.write_line(
+            f"{len(waiting)} tests need PostgreSQL or Redis and were skipped: "
+            "`make test-services` runs the whole suite on them (PostgreSQL on 127.0.0.1:5432, "
+            "Redis on 127.0.0.1:6379).",
+            yellow=True,
+            bold=True,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Real hashing costs ~0.3 s per account on this hardware and tests create dozens. The
