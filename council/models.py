@@ -10,6 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Notification models live with their package; imported here so that Django registers them.
+from council.notifications.models import Delivery as Delivery
+from council.notifications.models import Subscription as Subscription
+
 
 class User(AbstractUser):
     """An account. People log in by e-mail; the username stays for accounts without one."""
@@ -136,8 +140,3 @@ class LoginLetter(models.Model):
 
     def is_valid(self, now: datetime.datetime | None = None) -> bool:
         return self.used_at is None and (now or timezone.now()) < self.expires_at
-
-
-# Notification models live with their package; imported here so that Django registers them.
-from council.notifications.models import Delivery as Delivery  # noqa: E402
-from council.notifications.models import Subscription as Subscription  # noqa: E402

@@ -19,6 +19,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation.models.record import Decision
+
 GENESIS = "0" * 64
 # Any fixed key: it only has to be the same for every process that closes a ballot.
 ADVISORY_LOCK_KEY = 0x0DEC1510
@@ -181,8 +183,6 @@ def head() -> tuple[int, str]:
 
 def head_dated() -> tuple[int, str, datetime.datetime | None]:
     """The head, with when its decision was recorded (None when the chain is empty)."""
-    from deliberation.models import Decision
-
     last = (
         Decision.objects.order_by("-position").values_list("position", "hash", "closed_at").first()
     )
@@ -190,6 +190,4 @@ def head_dated() -> tuple[int, str, datetime.datetime | None]:
 
 
 def verify_database() -> Verification:
-    from deliberation.models import Decision
-
     return verify(Decision.objects.order_by("position").iterator(chunk_size=2000))

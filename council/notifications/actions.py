@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from council.models import User
+from council.notifications.links import CONFIRM_MAX_AGE, absolute, confirm_token
 from council.notifications.models import ChannelName, Delivery, Event, Subscription
-from council.notifications.service import CONFIRM_MAX_AGE, absolute, confirm_token
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ./\-]*")
 

@@ -1,77 +1,19 @@
-"""Creating, sending and retrying deliveries; signed links for confirming and unsubscribing."""
+"""Recording deliveries for an event, and the timer's sweeps: due retries, daily digests."""
 
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from council.notifications.channels import DeliveryError, Links, get_channel
+from council.notifications.links import absolute
 from council.notifications.models import ChannelName, Delivery, Event, Subscription
-
-logger = logging.getLogger(__name__)
-
-# First retry after a minute, then 2, 4, 8… minutes.
-BACKOFF_BASE = datetime.timedelta(minutes=1)
-UNSUBSCRIBE_SALT = "council.notifications.unsubscribe"
-CONFIRM_SALT = "council.notifications.confirm"
-CONFIRM_MAX_AGE = 7 * 24 * 3600
-
-
-# --- Signed links ------------------------------------------------------------------------
-
-
-def unsubscribe_token(subscription: Subscription) -> str:
-    return signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def confirm_token(subscription: Subscription) -> str:
-    return signing.dumps(subscription.pk, salt=CONFIRM_SALT, compress=True)
-
-
-def subscription_from_token(token: str, *, purpose: str) -> Subscription | None:
-    """The subscription a signed link names, or None (forged, mangled, expired, deleted)."""
-    try:
-        if purpose == "confirm":
-            pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-        else:
-            pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(pk, int):
-        return None
-    return Subscription.objects.select_related("user").filter(pk=pk).first()
-
-
-def absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def links_for(delivery: Delivery) -> Links:
-    return Links(
-        page=absolute(delivery.link or "/"),
-        short=absolute(reverse("notification_short", kwargs={"key": delivery.short_key})),
-        unsubscribe=absolute(
-            reverse(
-                "notification_unsubscribe",
-                kwargs={"token": unsubscribe_token(delivery.subscription)},
-            )
-        ),
-    )
-
-
-# --- Creating deliveries -----------------------------------------------------------------
+from council.notifications.tasks import attempt, enqueue
 
 
 def _link_of(obj: Any, url: str | None) -> str:
@@ -119,68 +61,7 @@ def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = 
     return len(created)
 
 
-def enqueue(delivery_ids: Iterable[int], run_after: datetime.datetime | None = None) -> None:
-    """Hand deliveries to the task queue. A queue that is down loses nothing: the rows stay
-    pending and `manage.py send_notifications` (run by the timer) picks them up."""
-    from council.notifications.tasks import deliver
-
-    for delivery_id in delivery_ids:
-        try:
-            if run_after is None:
-                deliver.enqueue(delivery_id)
-            elif deliver.get_backend().supports_defer:
-                deliver.using(run_after=run_after).enqueue(delivery_id)
-        except Exception:
-            logger.exception("could not queue delivery %s; the sweep will send it", delivery_id)
-
-
-# --- Sending -----------------------------------------------------------------------------
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    return BACKOFF_BASE * (2 ** max(attempts - 1, 0))
-
-
-def attempt(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
-    """Try one pending delivery that is due; return its status afterwards."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("subscription__user")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return "missing"
-        if delivery.status != Delivery.Status.PENDING:
-            return str(delivery.status)
-        if delivery.next_attempt_at and delivery.next_attempt_at > now:
-            return str(delivery.status)
-        if not delivery.subscription.is_active:
-            delivery.status = Delivery.Status.CANCELLED
-            delivery.save(update_fields=["status"])
-            return str(delivery.status)
-        delivery.attempts += 1
-        try:
-            with translation.override(settings.LANGUAGE_CODE):
-                get_channel(delivery.channel).send(delivery, links_for(delivery))
-        except DeliveryError as error:
-            delivery.last_error = str(error)[:2000]
-            if delivery.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                delivery.status = Delivery.Status.FAILED
-                delivery.next_attempt_at = None
-                logger.error("delivery %s failed for good: %s", delivery.pk, error)
-            else:
-                delivery.next_attempt_at = now + backoff(delivery.attempts)
-        else:
-            delivery.status = Delivery.Status.SENT
-            delivery.sent_at = now
-            delivery.next_attempt_at = None
-        delivery.save()
-    if delivery.status == Delivery.Status.PENDING and delivery.next_attempt_at:
-        enqueue([delivery.pk], run_after=delivery.next_attempt_at)
-    return str(delivery.status)
+# --- The timer's sweeps ----------------------------------------------------------------
 
 
 def send_due(now: datetime.datetime | None = None) -> dict[str, int]:

@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from council.models import User
 from council.notifications import actions
+from council.notifications.links import subscription_from_token, unsubscribe_token
 from council.notifications.models import ChannelName, Delivery, Event
-from council.notifications.service import subscription_from_token, unsubscribe_token
 
 RATE_LIMITS = {"subscribe": "10/1h/ip"}
 

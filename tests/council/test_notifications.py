@@ -14,10 +14,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from council.notifications import service
+from council.notifications import links, tasks
 from council.notifications.channels import SMS_MAX, sms_text
 from council.notifications.models import Delivery, Event, Subscription
-from council.notifications.service import attempt, backoff, notify, send_digests, send_due
+from council.notifications.service import notify, send_digests, send_due
+from council.notifications.tasks import attempt, backoff
 from tests.council.account_helpers import links_in, outline
 from tests.factories import make_user
 
@@ -259,8 +260,6 @@ def test_db_worker_delivers_from_the_queue(
 
 
 def test_queue_down_loses_nothing(monkeypatch, mailoutbox, django_capture_on_commit_callbacks):
-    from council.notifications import tasks
-
     def broken(*args, **kwargs):
         raise RuntimeError("queue unavailable")
 
@@ -339,7 +338,7 @@ def test_confirm_link_forged_or_expired(
     [confirm] = [u for u in links_in(mailoutbox[0].body) if "/notifications/confirmer/" in u]
     assert client.post(_path(confirm).replace("/confirmer/", "/confirmer/x")).status_code == 404
     subscription = Subscription.objects.get()
-    unsubscribe_token = service.unsubscribe_token(subscription)
+    unsubscribe_token = links.unsubscribe_token(subscription)
     # An unsubscribe token is not a confirmation token.
     assert client.post(reverse("notification_confirm", args=[unsubscribe_token])).status_code == 404
     assert Subscription.objects.get().confirmed_at is None

@@ -1,0 +1,51 @@
+"""The deliberative process: meetings, agendas, attendance, proposals, ballots, decisions.
+
+Nothing outside `deliberation.actions` saves these models; read them through
+`deliberation.selectors`.
+
+One module per topic; this package re-exports every model so that
+`from deliberation.models import Meeting` works everywhere. Modules of the package import
+each other by their own dotted path (`from deliberation.models.meetings import Meeting`).
+"""
+
+from deliberation.models.attendance import Attendance, Proxy
+from deliberation.models.audit import AuditEntry
+from deliberation.models.ballots import (
+    Ballot,
+    BallotParticipation,
+    Channel,
+    Choice,
+    SeatVote,
+    Vote,
+)
+from deliberation.models.comments import Comment, CommentFlag
+from deliberation.models.meetings import AgendaItem, Meeting
+from deliberation.models.record import Decision, DecisionQuerySet, ImmutableError
+from deliberation.models.residents import Consultation, Contribution
+from deliberation.models.speakers import SpeakerRequest
+from deliberation.models.texts import Amendment, Proposal, ProposalVersion
+
+__all__ = [
+    "AgendaItem",
+    "Amendment",
+    "Attendance",
+    "AuditEntry",
+    "Ballot",
+    "BallotParticipation",
+    "Channel",
+    "Choice",
+    "Comment",
+    "CommentFlag",
+    "Consultation",
+    "Contribution",
+    "Decision",
+    "DecisionQuerySet",
+    "ImmutableError",
+    "Meeting",
+    "Proposal",
+    "ProposalVersion",
+    "Proxy",
+    "SeatVote",
+    "SpeakerRequest",
+    "Vote",
+]
