@@ -341,7 +341,11 @@ def do_approve_minutes(minutes, decision: Decision):
 
 
 def approve_minutes_for_decision(group: str | None, event: Any) -> None:
-    decision = Decision.objects.get(pk=event.decision_id)
+    """Subscriber of deliberation's DecisionRecorded event (CmsConfig.ready)."""
+    approve_minutes_of(Decision.objects.get(pk=event.decision_id))
+
+
+def approve_minutes_of(decision: Decision) -> None:
     minutes = minutes_approved_by(decision)
     if minutes is not None:
         do_approve_minutes(minutes, decision)

@@ -123,7 +123,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                     consent_to_publish=data["consent_to_publish"],
                     acting_user=user,  # type: ignore[arg-type]
                 )
-            except mediation.ActionError as error:
+            except actions.ActionError as error:
                 form.add_error(
                     error.field if error.field in form.fields else None, str(error.message)
                 )

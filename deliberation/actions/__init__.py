@@ -6,8 +6,8 @@ typed events, dispatched once the transaction commits (deliberation.events). Vie
 consumers, Wagtail hooks, the demo and the tests all come through here.
 
 common: the refusal, checks, audit, events and cleaners every action shares;
-meetings: meetings and agenda; attendance: presence and proxies; texts: proposals and
-amendments; comments: the members' threads; speakers: speakers and speaking time;
+meetings: meetings and agenda; attendance: presence and proxies; proposals and
+amendments: the texts; comments: the members' threads; speakers: speakers and speaking time;
 ballots: opening a ballot; votes: casting and room votes; record: closing a ballot into its
 Decision; consultations and mediation: residents' writes; notices: what leaves after commit
 as notifications and e-mails.
@@ -15,6 +15,17 @@ as notifications and e-mails.
 The public names are re-exported here: `from deliberation import actions; actions.do_x(...)`.
 """
 
+from deliberation.actions.amendments import (
+    check_accept_amendment,
+    check_propose_amendment,
+    check_rebase_amendment,
+    check_withdraw_amendment,
+    do_accept_amendment,
+    do_propose_amendment,
+    do_rebase_amendment,
+    do_withdraw_amendment,
+    merge_amendment,
+)
 from deliberation.actions.attendance import (
     check_give_proxy,
     check_set_attendance,
@@ -93,6 +104,10 @@ from deliberation.actions.meetings import (
 from deliberation.actions.notices import (
     notify_consultations,
 )
+from deliberation.actions.proposals import (
+    check_create_proposal,
+    do_create_proposal,
+)
 from deliberation.actions.record import (
     check_close_ballot,
     do_close_ballot,
@@ -114,19 +129,6 @@ from deliberation.actions.speakers import (
     do_set_item_speaking_time,
     do_set_meeting_speaking_time,
     do_set_speaker_time,
-)
-from deliberation.actions.texts import (
-    check_accept_amendment,
-    check_create_proposal,
-    check_propose_amendment,
-    check_rebase_amendment,
-    check_withdraw_amendment,
-    do_accept_amendment,
-    do_create_proposal,
-    do_propose_amendment,
-    do_rebase_amendment,
-    do_withdraw_amendment,
-    merge_amendment,
 )
 from deliberation.actions.votes import (
     check_cast_vote,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from council.models import User
 from deliberation import chain, events, guards, selectors
+from deliberation.actions.amendments import merge_amendment
 from deliberation.actions.common import (
     ActionError,
     audit,
@@ -17,7 +18,6 @@ from deliberation.actions.common import (
     refuse_if,
     require,
 )
-from deliberation.actions.texts import merge_amendment
 from deliberation.actions.votes import clean_ballot_id, locked_open_ballot
 from deliberation.models import (
     Amendment,
