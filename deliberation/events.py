@@ -144,10 +144,6 @@ def subscribe(handler: Subscriber, *event_classes: type[Event]) -> Subscriber:
     return handler
 
 
-def unsubscribe(handler: Subscriber) -> None:
-    _SUBSCRIBERS[:] = [(h, c) for h, c in _SUBSCRIBERS if h is not handler]
-
-
 def publish(group: str | None, event: Event) -> None:
     """Hand `event` (addressed to `group`, a meeting or user group, or None) to every
     subscriber once the current transaction commits; nothing runs if it rolls back."""
