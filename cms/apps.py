@@ -7,12 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site public")
 
     def ready(self):
+        # Once a ballot's close has committed (deliberation.events.DecisionRecorded): the
+        # minutes it approves, and the archive's index. Each runs on its own after the
+        # commit: a failure is logged and cannot undo the decision.
         from cms import minutes, search_index
-        from deliberation.actions import decision_recorded
+        from deliberation import events
 
-        decision_recorded.connect(
-            minutes.approve_minutes_for_decision, dispatch_uid="cms.minutes.approval"
-        )
-        decision_recorded.connect(
-            search_index.index_recorded_decision, dispatch_uid="cms.search_index.decision"
-        )
+        events.subscribe(minutes.approve_minutes_for_decision, events.DecisionRecorded)
+        events.subscribe(search_index.index_recorded_decision, events.DecisionRecorded)

@@ -290,7 +290,7 @@ def seed_minutes(council: Council) -> None:
     used = set(MinutesApproval.objects.values_list("decision_id", flat=True))
     for decision in approvals:
         if decision.pk not in used:
-            minutes.approve_minutes_for_decision(Decision, decision=decision)
+            minutes.approve_minutes_of(decision)
 
 
 def _source_decision(council: Council, item_title: str | None) -> Decision | None:

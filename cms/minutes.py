@@ -3,8 +3,8 @@
 `check_generate_minutes` → `do_generate_minutes` write a draft MinutesPage under the
 meeting's page: the secretariat edits it and submits it to the chair's workflow like any
 page. When a ballot on an agenda item of kind "approval of minutes" closes adopted,
-`approve_minutes_for_decision` (connected to deliberation's `decision_recorded` signal, so
-inside the ballot's transaction) records which minutes the council approved.
+`approve_minutes_for_decision` (subscribed to deliberation's DecisionRecorded event, so
+run once the ballot's transaction has committed) records which minutes the council approved.
 """
 
 from __future__ import annotations
@@ -340,7 +340,12 @@ def do_approve_minutes(minutes, decision: Decision):
     )
 
 
-def approve_minutes_for_decision(sender, decision: Decision, **kwargs):
+def approve_minutes_for_decision(group: str | None, event: Any) -> None:
+    """Subscriber of deliberation's DecisionRecorded event (CmsConfig.ready)."""
+    approve_minutes_of(Decision.objects.get(pk=event.decision_id))
+
+
+def approve_minutes_of(decision: Decision) -> None:
     minutes = minutes_approved_by(decision)
     if minutes is not None:
         do_approve_minutes(minutes, decision)

@@ -2,19 +2,21 @@
 
 Searching a French tsvector computed on the fly over every decision costs seconds at 50,000
 decisions; a stored one under a GIN index answers in milliseconds. Decisions are immutable,
-so each is indexed once, in the transaction of the ballot that recorded it, inside a savepoint:
-an index that fails is rolled back alone and logged, and cannot undo the close; the next
-decision's indexing catches up with any decision missed."""
+so each is indexed once, just after the transaction of the ballot that recorded it commits
+(a subscriber of deliberation.events.DecisionRecorded): an index that fails is logged and
+cannot undo the close. Each indexing inserts every decision not yet indexed, so the next
+decision catches up with any one missed, whether its indexing failed or the process died
+between the commit and the subscriber. To rebuild without waiting for a decision (no command
+exists for it): `manage.py shell -c "from cms.search_index import index_decisions;
+index_decisions()"`, which indexes every decision missing from the index."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 
 INDEX_NAME = "cms_decisionsearch_document_gin"
-logger = logging.getLogger(__name__)
 
 
 def _sql(search_table: str, only_some: bool) -> str:
@@ -52,11 +54,7 @@ def create_index(using=connection) -> None:
         )
 
 
-def index_recorded_decision(sender, decision, **kwargs) -> None:
-    try:
-        with transaction.atomic():
-            index_decisions()
-    except Exception:
-        logger.exception(
-            "decision %s not indexed; the next decision's indexing retries", decision.pk
-        )
+def index_recorded_decision(group, event) -> None:
+    """Index the recorded decision and any missed before (the dispatcher logs a failure;
+    the next decision's indexing retries)."""
+    index_decisions()

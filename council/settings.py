@@ -274,7 +274,7 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
 # Run by `manage.py send_notifications` each time: notices that depend on the clock.
-NOTIFICATION_PERIODIC = ["deliberation.consultation.notify_consultations"]
+NOTIFICATION_PERIODIC = ["deliberation.actions.notices.notify_consultations"]
 # How long a printed login letter's one-time code stays valid.
 LOGIN_LETTER_DAYS = int(os.environ.get("LOGIN_LETTER_DAYS", "14"))
 

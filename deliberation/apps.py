@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = _("Délibération")
+
+    def ready(self):
+        # What leaves after an action commits (deliberation.events): the pages' pushes, then
+        # the notifications and e-mails. cms subscribes its own in CmsConfig.ready.
+        from deliberation import events, push
+        from deliberation.actions import notices
+
+        events.subscribe(push.push)
+        notices.subscribe()

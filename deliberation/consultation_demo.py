@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from council.models import Council, Membership, Role, User
-from deliberation import consultation, selectors
+from deliberation import actions, selectors
 from deliberation.demo import UPCOMING_TITLE
 from deliberation.models import Comment, Consultation, Meeting, Proposal
 
@@ -101,7 +101,7 @@ def seed_consultations(council: Council) -> list[Consultation]:
     item = selectors.agenda(meeting)[2]
     proposal = selectors.proposals_for(item).first()
     if proposal is not None:
-        open_one = consultation.check_save_consultation(
+        open_one = actions.check_save_consultation(
             Consultation(
                 agenda_item=item,
                 proposal=proposal,
@@ -124,29 +124,27 @@ def seed_consultations(council: Council) -> list[Consultation]:
         for email, text, replies in OPEN_COMMENTS:
             if email not in people:
                 continue
-            top = consultation.check_add_consultation_comment(
-                open_one, text, acting_user=people[email]
-            )
+            top = actions.check_add_consultation_comment(open_one, text, acting_user=people[email])
             for reply_email, reply in replies:
                 if reply_email in people:
-                    consultation.check_add_consultation_comment(
+                    actions.check_add_consultation_comment(
                         open_one, reply, parent_id=top.pk, acting_user=people[reply_email]
                     )
         if HIDDEN_COMMENT[0] in people:
-            hidden = consultation.check_add_consultation_comment(
+            hidden = actions.check_add_consultation_comment(
                 open_one, HIDDEN_COMMENT[1], acting_user=people[HIDDEN_COMMENT[0]]
             )
-            consultation.check_hide_comment(hidden, HIDDEN_COMMENT[2], acting_user=sec)
+            actions.check_hide_comment(hidden, HIDDEN_COMMENT[2], acting_user=sec)
         # The pending one: a comment that waits for the moderation (the consultation
         # switches to "before" for it, as a secretariat tightening moderation would).
         if PENDING_COMMENT[0] in people:
             open_one.moderation = Consultation.Moderation.BEFORE
-            consultation.check_save_consultation(open_one, acting_user=sec)
-            consultation.check_add_consultation_comment(
+            actions.check_save_consultation(open_one, acting_user=sec)
+            actions.check_add_consultation_comment(
                 open_one, PENDING_COMMENT[1], acting_user=people[PENDING_COMMENT[0]]
             )
             open_one.moderation = Consultation.Moderation.AFTER
-            consultation.check_save_consultation(open_one, acting_user=sec)
+            actions.check_save_consultation(open_one, acting_user=sec)
         created.append(open_one)
 
     past = (
@@ -158,7 +156,7 @@ def seed_consultations(council: Council) -> list[Consultation]:
     )
     if past is not None:
         meeting_day = past.agenda_item.meeting.start
-        closed = consultation.check_save_consultation(
+        closed = actions.check_save_consultation(
             Consultation(
                 agenda_item=past.agenda_item,
                 proposal=past,
@@ -172,11 +170,11 @@ def seed_consultations(council: Council) -> list[Consultation]:
         )
         for n, (email, text) in enumerate(CLOSED_COMMENTS):
             if email in people:
-                comment = consultation.check_add_consultation_comment(
+                comment = actions.check_add_consultation_comment(
                     closed, text, acting_user=people[email]
                 )
                 _backdate(comment, meeting_day - datetime.timedelta(days=14 - 3 * n))
         closed.end = meeting_day - datetime.timedelta(days=2)
-        consultation.check_save_consultation(closed, acting_user=sec)
+        actions.check_save_consultation(closed, acting_user=sec)
         created.append(closed)
     return created

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from deliberation import actions
 from deliberation import consultation as service
 from deliberation.actions import COMMENT_MAX, ActionError
 from deliberation.forms import TextareaField
@@ -43,7 +44,7 @@ class ConsultationCommentForm(forms.Form):
 class FlagForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Pourquoi signalez-vous ce commentaire ?"),
-        max_length=service.REASON_MAX,
+        max_length=actions.REASON_MAX,
         help_text=gettext_lazy("Par exemple : propos injurieux, données personnelles, publicité."),
     )
 
@@ -115,7 +116,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
 
 
 def _error_status(error: ActionError) -> int:
-    return 429 if isinstance(error, service.RateLimited) else 400
+    return 429 if isinstance(error, actions.RateLimited) else 400
 
 
 def _add_error(form: forms.Form, error: ActionError) -> None:
@@ -135,7 +136,7 @@ def consultation_comment(request: HttpRequest, consultation_id: int) -> HttpResp
     reply_to = _int(request.POST.get("parent"))
     if form.is_valid():
         try:
-            comment = service.check_add_consultation_comment(
+            comment = actions.check_add_consultation_comment(
                 consultation,
                 form.cleaned_data["body"],
                 parent_id=form.cleaned_data["parent"],
@@ -180,7 +181,7 @@ def consultation_flag(request: HttpRequest, consultation_id: int, comment_id: in
     form = FlagForm(request.POST)
     if form.is_valid():
         try:
-            service.check_flag_comment(
+            actions.check_flag_comment(
                 comment, form.cleaned_data["reason"], acting_user=request.user
             )
         except ActionError as error:

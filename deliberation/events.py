@@ -1,29 +1,29 @@
-"""The one way out to Channels.
+"""The one way out for what an action causes: typed events, dispatched after commit.
 
-Actions describe what happened as a typed event and hand it to `send_event_on_commit`;
-nothing else in the code base talks to the channel layer (ruff's TID251 enforces it).
-Events leave only once the transaction that caused them has committed, so no watcher
-ever sees a state that was rolled back.
+An action describes what happened as a typed event (below) and `publish`es it to a group (a
+meeting's or a user's watchers; None for events no page watches). Nothing leaves while the
+transaction runs: once it commits, `dispatch` hands each event to every subscriber, one at a
+time and each on its own, so that one failing is logged and neither stops the others nor
+undoes what was committed. A rolled-back transaction publishes nothing.
 
-What leaves is not the bare event: for a meeting group, the HTML fragments the event
-changes are rendered once per audience (public, members, staff) by the templates the pages
-use, and each audience's group receives its own rendering. A user group receives that
-user's own fragments. `deliberation.live` knows which fragments each event type touches.
+Subscribers are registered in the apps' `AppConfig.ready`: deliberation.push renders and
+sends the pages' fragments over Channels (the only code talking to the channel layer; ruff's
+TID251 enforces it), deliberation.actions.notices tells subscribers and authors
+(council.notifications, e-mail), cms approves minutes and indexes the archive.
+
+This module also names the channel groups and which languages a meeting is watched in.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -108,11 +108,15 @@ class Event:
     """Base of every event: a namespaced type and public fields only."""
 
     type: ClassVar[str]
+    # Pushed to the pages watching its group (deliberation.push): every type that is must
+    # have its fragments mapped in deliberation.live. False for events only the other
+    # subscribers hear (notifications, e-mails, the archive).
+    live: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         event_type = cls.__dict__.get("type")
-        if isinstance(event_type, str):
+        if isinstance(event_type, str) and cls.live:
             _REGISTRY[event_type] = cls
 
     def public_fields(self) -> dict[str, Any]:
@@ -120,68 +124,48 @@ class Event:
 
 
 def event_types() -> dict[str, type[Event]]:
-    """Every event class by its type, as declared (used to check the live map covers them)."""
+    """Every live event class by its type, as declared (used to check the live map covers
+    them)."""
     return dict(_REGISTRY)
 
 
-def iter_pushes(group: str, event: Event) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The (channel group, message) pairs that announce `event` to `group`'s watchers, one
-    at a time: each leaves while the next is being rendered."""
-    # Imported here: live imports selectors and models, which the actions importing this
-    # module must not pull in a cycle.
-    from deliberation import live
+# A handler receives the group and the event (one of the classes it subscribed to).
+Subscriber = Callable[[str | None, Any], None]
 
-    kind, object_id = parse_group(group)
-    data = event.public_fields()
-
-    def message(fragments: dict[str, str], announcement: str = "") -> dict[str, Any]:
-        payload: dict[str, Any] = {"event": event.type, "data": data, "fragments": fragments}
-        if announcement:
-            payload["announce"] = announcement
-        # Encoded once here, not once per socket: the consumer forwards the text as is.
-        return {
-            "type": PUSH_TYPE,
-            "event": event.type,
-            "text": json.dumps(payload, cls=DjangoJSONEncoder),
-        }
-
-    if kind == "user":
-        meeting_id = getattr(event, "meeting_id", None)
-        if meeting_id is None:
-            return
-        for language in watched_languages(meeting_id):
-            fragments = live.render_user_fragments(object_id, event, language)
-            if fragments:
-                yield user_push_group(object_id, language), message(fragments)
-        return
-    # Rendered once per audience and language read, whatever the number of watchers.
-    for language in watched_languages(object_id):
-        rendered = live.iter_meeting_fragments(object_id, event, language)
-        for audience, fragments, announcement in rendered:
-            yield audience_group(object_id, audience, language), message(fragments, announcement)
-        # Per-user fragments that a meeting-wide change alters (a ballot opening gives each
-        # voter a ballot paper) go to each concerned user's own group.
-        for user_id, fragments in live.render_users_affected(object_id, event, language).items():
-            yield user_push_group(user_id, language), message(fragments)
+# (handler, the event classes it hears; empty: every event), in the order subscribed.
+_SUBSCRIBERS: list[tuple[Subscriber, tuple[type[Event], ...]]] = []
 
 
-def deliver(group: str, event: Event) -> None:
-    """Render and send now; `send_event_on_commit` calls this once the transaction commits."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    for channel_group, message in iter_pushes(group, event):
-        async_to_sync(layer.group_send)(channel_group, message)
+def subscribe(handler: Subscriber, *event_classes: type[Event]) -> Subscriber:
+    """Call `handler(group, event)` after each commit that published an event (only those
+    of `event_classes`, if given). Subscribed once, in an AppConfig.ready; idempotent."""
+    if all(existing is not handler for existing, _classes in _SUBSCRIBERS):
+        _SUBSCRIBERS.append((handler, event_classes))
+    return handler
 
 
-def send_event_on_commit(group: str, event: Event) -> None:
-    """Send `event` to `group`'s watchers once the current transaction commits."""
+def publish(group: str | None, event: Event) -> None:
+    """Hand `event` (addressed to `group`, a meeting or user group, or None) to every
+    subscriber once the current transaction commits; nothing runs if it rolls back."""
+    # robust: whatever happens after the commit is logged, it cannot fail the action.
+    transaction.on_commit(functools.partial(dispatch, group, event), robust=True)
 
-    def send() -> None:
-        deliver(group, event)
 
-    # robust: a failed broadcast is logged, it must not undo or fail a committed vote.
-    transaction.on_commit(send, robust=True)
+def dispatch(group: str | None, event: Event) -> None:
+    """Run each subscriber of `event` now, each on its own: one that fails is logged and
+    the others still run. Called by `publish` once the transaction has committed."""
+    for handler, classes in tuple(_SUBSCRIBERS):
+        if classes and not isinstance(event, classes):
+            continue
+        try:
+            handler(group, event)
+        except Exception:
+            logger.exception(
+                "subscriber %s failed on %s (%s); the committed change stands",
+                getattr(handler, "__qualname__", handler),
+                event.type,
+                group,
+            )
 
 
 # Events of the deliberation domain (emitted by deliberation.actions). Meeting-wide ones go
@@ -360,3 +344,47 @@ class BallotClosed(Event):
     ballot_id: int
     decision_id: int
     outcome: str
+
+
+# Events no page renders (live = False): heard by the notifications, the e-mails and cms.
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingSaved(Event):
+    """A meeting and its agenda were saved; previous_state: its state before (None: new)."""
+
+    type: ClassVar[str] = "deliberation.meeting_saved"
+    live: ClassVar[bool] = False
+    meeting_id: int
+    previous_state: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionRecorded(Event):
+    """A ballot's close recorded its Decision (BallotClosed tells the pages)."""
+
+    type: ClassVar[str] = "deliberation.decision_recorded"
+    live: ClassVar[bool] = False
+    meeting_id: int
+    decision_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsultationSaved(Event):
+    """A consultation was opened or changed in the admin."""
+
+    type: ClassVar[str] = "deliberation.consultation_saved"
+    live: ClassVar[bool] = False
+    consultation_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CommentAuthorTold(Event):
+    """A moderator's decision on a comment, written for its author (mailed after commit)."""
+
+    type: ClassVar[str] = "deliberation.comment_author_told"
+    live: ClassVar[bool] = False
+    comment_id: int
+    address: str
+    subject: str
+    message: str

@@ -6,33 +6,26 @@ The resident gets a receipt code to read over the phone or print on a slip; the 
 /suivi/ shows, for that code, what became of the item. Without consent to publish, the
 contribution is counted and forwarded to the council, never shown.
 
-Writes follow the house pattern (`check_record_contribution` → `do_record_contribution`);
-the reads the pages need are at the bottom.
+The write (`check_record_contribution` → `do_record_contribution`) is in
+deliberation.actions.mediation; here are the receipt codes and the reads the pages need.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import rules
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.models import User
-from deliberation.actions import ActionError, _audit
 from deliberation.models import AgendaItem, Contribution, Decision, Meeting, Proposal
 from deliberation.selectors import public_decisions
-from deliberation.text import sanitize
 
 # Crockford's base32 without the characters read aloud or written by hand ambiguously:
 # no 0/O, 1/I/L, nor U. Six of these give 729 million codes.
@@ -40,20 +33,10 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 6
 # Long enough to follow an item through its meeting and the college's answer.
 CODE_VALIDITY = datetime.timedelta(days=365)
-# A letter can take a while to reach the desk; older than this is a typing mistake.
-RECEIVED_MAX_AGE = datetime.timedelta(days=120)
-
-NAME_MAX = 200
-TEXT_MAX = 5000
-
 Channel = Contribution.Channel
 
 
 # --- Receipt codes -------------------------------------------------------------------------
-
-
-def new_receipt_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def format_code(code: str) -> str:
@@ -70,189 +53,6 @@ def normalise_code(raw: Any) -> str | None:
     if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         return None
     return code
-
-
-# --- Input ---------------------------------------------------------------------------------
-
-_PHONE_CHARS = re.compile(r"\+?[0-9][0-9 ./()\-]*")
-
-
-def clean_phone(value: Any) -> str:
-    """A Belgian (0…, 9–10 digits) or international (+ or 00, 8–15 digits) number, kept as
-    digits with its leading + ; "" when none was given."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        return ""
-    message = _(
-        "Numéro de téléphone invalide : indiquez un numéro belge (par exemple 010 12 34 56 "
-        "ou 0470 12 34 56) ou international commençant par + (par exemple +32 10 12 34 56)."
-    )
-    if len(text) > 30 or not _PHONE_CHARS.fullmatch(text):
-        raise ActionError(message, "contact_phone")
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+") or digits.startswith("00"):
-        digits = digits[2:] if digits.startswith("00") else digits
-        if not 8 <= len(digits) <= 15 or digits.startswith("0"):
-            raise ActionError(message, "contact_phone")
-        return "+" + digits
-    if not digits.startswith("0") or not 9 <= len(digits) <= 10:
-        raise ActionError(message, "contact_phone")
-    return digits
-
-
-def _clean_str(value: Any, *, field: str, label: str, maximum: int, required: bool) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ActionError(_("%(label)s : texte attendu.") % {"label": label}, field)
-    text = sanitize.normalise_newlines(value or "").strip()
-    if required and not text:
-        raise ActionError(_("%(label)s : ce champ est obligatoire.") % {"label": label}, field)
-    if len(text) > maximum:
-        raise ActionError(
-            _("%(label)s : %(maximum)s caractères au plus (%(length)s saisis).")
-            % {"label": label, "maximum": maximum, "length": len(text)},
-            field,
-        )
-    return text
-
-
-def _clean_email(value: Any) -> str:
-    text = _clean_str(value, field="contact_email", label=_("E-mail"), maximum=254, required=False)
-    if text:
-        try:
-            validate_email(text)
-        except ValidationError:
-            raise ActionError(
-                _("Adresse e-mail invalide (par exemple nom@exemple.be)."), "contact_email"
-            ) from None
-    return text.lower()
-
-
-def _clean_received_on(value: Any) -> datetime.date:
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            value = None
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ActionError(_("Date de réception invalide (par exemple 2026-11-28)."), "received_on")
-    today = timezone.localdate()
-    if value > today:
-        raise ActionError(_("La date de réception ne peut pas être dans le futur."), "received_on")
-    if value < today - RECEIVED_MAX_AGE:
-        raise ActionError(
-            _("La date de réception remonte à plus de %(days)s jours : vérifiez-la.")
-            % {"days": RECEIVED_MAX_AGE.days},
-            "received_on",
-        )
-    return value
-
-
-def _target(target: AgendaItem | Proposal) -> tuple[AgendaItem, Proposal | None]:
-    if isinstance(target, Proposal):
-        return target.agenda_item, target
-    if isinstance(target, AgendaItem):
-        return target, None
-    raise ActionError(_("Choisissez le point ou la proposition concernée."), "target")
-
-
-# --- Actions -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def do_record_contribution(
-    target: AgendaItem | Proposal,
-    *,
-    resident_name: str,
-    contact_phone: str,
-    contact_email: str,
-    channel: str,
-    received_on: datetime.date,
-    body: str,
-    consent_to_publish: bool,
-    acting_user: User,
-) -> Contribution:
-    """Store the contribution under a fresh receipt code and log who typed it in."""
-    item, proposal = _target(target)
-    for _attempt in range(10):
-        try:
-            # A savepoint, so that a (rare) code collision does not spoil the transaction.
-            with transaction.atomic():
-                contribution = Contribution.objects.create(
-                    agenda_item=item,
-                    proposal=proposal,
-                    resident_name=resident_name,
-                    contact_phone=contact_phone,
-                    contact_email=contact_email,
-                    channel=channel,
-                    received_on=received_on,
-                    body=body,
-                    consent_to_publish=consent_to_publish,
-                    receipt_code=new_receipt_code(),
-                    recorded_by=acting_user,
-                )
-            break
-        except IntegrityError:
-            continue
-    else:  # pragma: no cover - 10 collisions in a row among 729 million codes
-        raise ActionError(_("Le code de suivi n'a pas pu être créé : réessayez."))
-    # The trail names the mediator and the channel, never the resident.
-    _audit(
-        "contribution_recorded",
-        actor=acting_user,
-        meeting=item.meeting,
-        item=item.pk,
-        proposal=proposal.pk if proposal else None,
-        contribution=contribution.pk,
-        channel=channel,
-        published=consent_to_publish,
-    )
-    return contribution
-
-
-def check_record_contribution(
-    target: Any,
-    *,
-    resident_name: Any = "",
-    contact_phone: Any = "",
-    contact_email: Any = "",
-    channel: Any,
-    received_on: Any,
-    text: Any,
-    consent_to_publish: Any = False,
-    acting_user: User,
-) -> Contribution:
-    item, proposal = _target(target)
-    if not rules.has_perm("deliberation.record_contribution", acting_user, item):
-        raise ActionError(
-            _(
-                "Seules les personnes chargées de la médiation et le secrétariat enregistrent "
-                "des contributions, sur un point public qui n'est pas encore clos."
-            )
-        )
-    if proposal is not None and proposal.state != Proposal.State.DRAFT:
-        raise ActionError(_("Cette proposition n'est plus en projet."), "target")
-    if channel not in Channel.values:
-        raise ActionError(_("Choisissez comment la contribution a été reçue."), "channel")
-    if not isinstance(consent_to_publish, bool):
-        raise ActionError(_("Accord pour publier : oui ou non."), "consent_to_publish")
-    name = _clean_str(
-        resident_name, field="resident_name", label=_("Nom"), maximum=NAME_MAX, required=False
-    )
-    body_text = _clean_str(
-        text, field="text", label=_("Texte de la contribution"), maximum=TEXT_MAX, required=True
-    )
-    return do_record_contribution(
-        target,
-        resident_name=sanitize.plain_text(name),
-        contact_phone=clean_phone(contact_phone),
-        contact_email=_clean_email(contact_email),
-        channel=channel,
-        received_on=_clean_received_on(received_on),
-        # Typed as plain text at the desk: every character is kept, no markup survives.
-        body=sanitize.plain_text_to_html(body_text),
-        consent_to_publish=consent_to_publish,
-        acting_user=acting_user,
-    )
 
 
 # --- Reads ---------------------------------------------------------------------------------

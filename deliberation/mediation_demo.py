@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from council.models import Council, Membership, Role
-from deliberation import mediation, selectors
+from deliberation import actions, selectors
 from deliberation.demo import UPCOMING_TITLE
 from deliberation.models import Contribution, Meeting
 
@@ -84,7 +84,7 @@ def seed_mediation(council: Council) -> list[Contribution]:
         return []
     today = timezone.localdate()
     return [
-        mediation.check_record_contribution(
+        actions.check_record_contribution(
             proposal,
             resident_name=name,
             contact_phone=phone,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from deliberation import mediation
+from deliberation import actions, mediation
 from deliberation.forms import TextareaField
 from deliberation.models import AgendaItem, Contribution, Meeting, Proposal
 
@@ -44,7 +44,7 @@ class ContributionForm(forms.Form):
     resident_name = forms.CharField(
         label=gettext_lazy("Nom de l'habitant·e"),
         required=False,
-        max_length=mediation.NAME_MAX,
+        max_length=actions.NAME_MAX,
         help_text=gettext_lazy("Laissez vide si la personne souhaite rester anonyme."),
     )
     contact_phone = forms.CharField(
@@ -62,12 +62,12 @@ class ContributionForm(forms.Form):
     )
     text = TextareaField(
         label=gettext_lazy("Texte de la contribution"),
-        max_length=mediation.TEXT_MAX,
+        max_length=actions.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy(
             "Transcrivez les mots de la personne. Texte simple, %(max)s caractères au plus."
         )
-        % {"max": mediation.TEXT_MAX},
+        % {"max": actions.TEXT_MAX},
     )
     consent_to_publish = forms.BooleanField(
         label=gettext_lazy(
@@ -112,7 +112,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                contribution = mediation.check_record_contribution(
+                contribution = actions.check_record_contribution(
                     form.objects[data["target"]],
                     resident_name=data["resident_name"],
                     contact_phone=data["contact_phone"],
@@ -123,7 +123,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                     consent_to_publish=data["consent_to_publish"],
                     acting_user=user,  # type: ignore[arg-type]
                 )
-            except mediation.ActionError as error:
+            except actions.ActionError as error:
                 form.add_error(
                     error.field if error.field in form.fields else None, str(error.message)
                 )

@@ -398,7 +398,7 @@ def _attendance(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) ->
 
 def _hide_comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     from council.models import User
-    from deliberation import consultation
+    from deliberation import actions
 
     comment = (
         Comment.objects.filter(pk=data["comment"])
@@ -412,7 +412,7 @@ def _hide_comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) 
         raise _Refused(_("Ce commentaire n’existe pas ou n’appartient pas à cette séance."))
     # The console is for signed-in staff only; the action checks who may hide.
     moderator = cast(User, request.user)
-    consultation.check_hide_comment(comment, data["reason"], acting_user=moderator)
+    actions.check_hide_comment(comment, data["reason"], acting_user=moderator)
     return _("Le commentaire est masqué ; son motif est affiché à sa place.")
 
 

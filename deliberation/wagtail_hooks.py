@@ -1,7 +1,7 @@
 """Public consultations in the Wagtail admin: the secretariat opens them as snippets, and
 moderates residents' comments in a queue.
 
-A consultation's save goes through `consultation.check_save_consultation` (registered in
+A consultation's save goes through `actions.check_save_consultation` (registered in
 Wagtail's action registry, like the meetings' snippet in cms), and the queue's buttons call
 `check_publish_comment` / `check_hide_comment`: the admin never saves these models itself.
 """
@@ -28,6 +28,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from council.staff_policy import CouncilStaffPermissionPolicy, is_council_staff
+from deliberation import actions
 from deliberation import consultation as service
 from deliberation.actions import ActionError
 from deliberation.models import Comment, Consultation
@@ -41,7 +42,7 @@ class ConsultationAdminForm(WagtailAdminModelForm):
         if self.errors:
             return
         try:
-            service.validate_consultation(self.instance, acting_user=self.for_user)
+            actions.validate_consultation(self.instance, acting_user=self.for_user)
         except ActionError as error:
             field = error.field if error.field in self.fields else None
             self.add_error(field, str(error))
@@ -54,7 +55,7 @@ class _SaveThroughAction:
 
     def _save_instance(self):
         consultation = self.form.save(commit=False) if self.form is not None else self.instance
-        self.instance = service.check_save_consultation(consultation, acting_user=self.user)
+        self.instance = actions.check_save_consultation(consultation, acting_user=self.user)
 
 
 class CreateConsultationAction(_SaveThroughAction, CreateAction):
@@ -128,10 +129,10 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             if comment is None:
                 raise ActionError(_("Commentaire introuvable."))
             if decision == "publish":
-                service.check_publish_comment(comment, acting_user=user)  # type: ignore[arg-type]
+                actions.check_publish_comment(comment, acting_user=user)  # type: ignore[arg-type]
                 messages.success(request, _("Le commentaire est publié."))
             elif decision == "hide":
-                service.check_hide_comment(
+                actions.check_hide_comment(
                     comment,
                     request.POST.get("reason"),
                     acting_user=user,  # type: ignore[arg-type]

@@ -65,12 +65,12 @@ def _comment_status(body_start: str) -> str | None:
 def moderated_consultation_path(demo_site_live) -> str:
     """The demo's open consultation, switched to moderation before publication by the
     secretariat (the action the Wagtail admin's edit form runs)."""
-    from deliberation import consultation
+    from deliberation import actions
     from deliberation.models import Consultation
 
     open_one = _open_consultation()
     open_one.moderation = Consultation.Moderation.BEFORE
-    consultation.check_save_consultation(open_one, acting_user=_secretary().user)
+    actions.check_save_consultation(open_one, acting_user=_secretary().user)
     return f"/consultations/{open_one.pk}/"
 
 

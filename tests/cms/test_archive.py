@@ -70,7 +70,7 @@ def make_decision(meeting, question, *, outcome="adopted", public=True, **fields
     )
     chain.link(decision, Decision)
     decision.save(force_insert=True)
-    # What decision_recorded's receiver does in do_close_ballot (PostgreSQL only).
+    # What the DecisionRecorded subscriber does once do_close_ballot commits (PostgreSQL only).
     search_index.index_decisions([decision.pk])
     return decision
 

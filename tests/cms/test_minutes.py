@@ -81,9 +81,11 @@ def _run_upcoming(meeting: Meeting):
 
 
 @pytest.fixture
-def held(demo):
+def held(demo, django_capture_on_commit_callbacks):
     meeting = Meeting.objects.get(title=UPCOMING_TITLE)
-    chair, secretary, approval, speaker = _run_upcoming(meeting)
+    # What each close sets off after its commit (the minutes' approval, the archive's index).
+    with django_capture_on_commit_callbacks(execute=True):
+        chair, secretary, approval, speaker = _run_upcoming(meeting)
     meeting.refresh_from_db()
     return meeting, chair, secretary, approval, speaker
 
@@ -136,7 +138,7 @@ def test_recorded_decisions_enter_the_archive_search_index(held):
         assert indexed == 0  # SQLite searches words; the index is PostgreSQL's
 
 
-def test_rejected_approval_ballot_approves_nothing(demo):
+def test_rejected_approval_ballot_approves_nothing(demo, django_capture_on_commit_callbacks):
     from council.models import Role
 
     meeting = Meeting.objects.get(title=UPCOMING_TITLE)
@@ -152,7 +154,8 @@ def test_rejected_approval_ballot_approves_nothing(demo):
         if seat.proxy_for is None and seat.in_room:
             actions.check_record_room_vote(ballot.pk, seat.voter.pk, "no", acting_user=secretary)
     before = MinutesApproval.objects.count()
-    decision = actions.check_close_ballot(ballot.pk, acting_user=chair)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = actions.check_close_ballot(ballot.pk, acting_user=chair)
     assert decision.outcome == Decision.Outcome.REJECTED
     assert MinutesApproval.objects.count() == before
 

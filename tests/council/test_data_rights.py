@@ -78,7 +78,7 @@ def test_the_export_holds_the_account_and_what_it_wrote_but_no_secret(
 
 def test_a_mediator_export_leaves_out_the_residents_details(council, proposal):
     mediator = make_membership(Role.MEDIATOR, council).user
-    mediation.check_record_contribution(
+    actions.check_record_contribution(
         proposal,
         resident_name="Georges Lemaire",
         contact_phone="0470 99 88 77",

@@ -467,7 +467,6 @@ def test_consultation_opened_then_closing_soon_told_once(
     council, django_capture_on_commit_callbacks
 ):
     from deliberation import actions
-    from deliberation import consultation as service
     from deliberation.models import Consultation
     from tests.deliberation.conftest import People
 
@@ -487,7 +486,7 @@ def test_consultation_opened_then_closing_soon_told_once(
     )
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        consultation = service.check_save_consultation(
+        consultation = actions.check_save_consultation(
             Consultation(
                 agenda_item=meeting.agenda_items.get(),
                 title="Votre avis sur les guichets",
@@ -505,9 +504,9 @@ def test_consultation_opened_then_closing_soon_told_once(
 
     # The timer runs often; each notice goes out once.
     with django_capture_on_commit_callbacks(execute=True):
-        assert service.notify_consultations(now + datetime.timedelta(days=1)) == 0
-        assert service.notify_consultations(now + datetime.timedelta(days=4)) == 1
-        assert service.notify_consultations(now + datetime.timedelta(days=4, hours=1)) == 0
+        assert actions.notify_consultations(now + datetime.timedelta(days=1)) == 0
+        assert actions.notify_consultations(now + datetime.timedelta(days=4)) == 1
+        assert actions.notify_consultations(now + datetime.timedelta(days=4, hours=1)) == 0
         call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(Delivery.objects.order_by("pk").values_list("event", flat=True)) == [
         Event.CONSULTATION_OPENED,
@@ -541,6 +540,7 @@ def test_a_notification_failure_never_undoes_or_breaks_the_action(
     council, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     from deliberation import actions
+    from deliberation.actions import notices
     from deliberation.models import Decision
     from tests.deliberation.conftest import People, Session
 
@@ -558,7 +558,7 @@ def test_a_notification_failure_never_undoes_or_breaks_the_action(
     def broken(*args, **kwargs):
         raise RuntimeError("notifications down")
 
-    monkeypatch.setattr(actions, "notify", broken)
+    monkeypatch.setattr(notices, "notify", broken)
     with django_capture_on_commit_callbacks(execute=True):
         decision = actions.check_close_ballot(ballot.pk, acting_user=session.chair)
     assert Decision.objects.filter(pk=decision.pk).exists()

@@ -16,24 +16,26 @@ from tests.factories import make_membership, make_user
 
 @contextlib.contextmanager
 def capture_events(django_capture_on_commit_callbacks) -> Iterator[list[tuple[str, events.Event]]]:
-    """Record every `events.send_event_on_commit(group, event)` made inside the block.
+    """Record every live event `events.publish(group, event)` made inside the block (those
+    the pages are pushed; the others go to notifications and cms only).
 
     Callbacks registered on commit run at the end of the block, as a real commit would run
-    them; the list holds (group, event) pairs in the order the actions sent them.
+    them; the list holds (group, event) pairs in the order the actions published them.
     """
     sent: list[tuple[str, events.Event]] = []
-    original = events.send_event_on_commit
+    original = events.publish
 
     def spy(group: str, event: events.Event) -> None:
-        sent.append((group, event))
+        if event.live:
+            sent.append((group, event))
         original(group, event)
 
-    events.send_event_on_commit = spy  # type: ignore[assignment]
+    events.publish = spy  # type: ignore[assignment]
     try:
         with django_capture_on_commit_callbacks(execute=True):
             yield sent
     finally:
-        events.send_event_on_commit = original  # type: ignore[assignment]
+        events.publish = original  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from council.models import Role
+from deliberation import actions
 from deliberation import consultation as service
-from deliberation import mediation
 from deliberation.actions import COMMENT_MAX, ActionError
 from deliberation.models import AuditEntry, Comment, CommentFlag, Consultation, Contribution
 from tests.council.account_helpers import give_totp
@@ -54,7 +54,7 @@ def open_consultation(item, people, *, proposal=None, moderation="after", **fiel
         "moderation": moderation,
     }
     values.update(fields)
-    return service.check_save_consultation(
+    return actions.check_save_consultation(
         Consultation(**values), acting_user=people.secretary.user
     )
 
@@ -89,7 +89,7 @@ def test_secretariat_opens_a_consultation_and_the_trail_says_so(consultation, pe
 def test_a_member_or_a_resident_cannot_open_a_consultation(item, people):
     for user in (people.members[0].user, people.resident):
         with pytest.raises(ActionError) as error:
-            service.check_save_consultation(
+            actions.check_save_consultation(
                 Consultation(
                     agenda_item=item,
                     title="x",
@@ -123,7 +123,7 @@ def test_bad_dates_and_a_foreign_proposal_are_refused(item, people, meeting, pro
 
 
 def test_a_posteriori_a_comment_is_published_at_once_and_sanitised(consultation, resident):
-    comment = service.check_add_consultation_comment(
+    comment = actions.check_add_consultation_comment(
         consultation,
         'Gardez le guichet <script>alert(1)</script><img src="http://evil.example/x.png">'
         "<strong>ouvert</strong>",
@@ -139,7 +139,7 @@ def test_a_priori_a_comment_waits_then_is_published_and_its_author_told(
     item, people, resident, client, mailoutbox, django_capture_on_commit_callbacks
 ):
     consultation = open_consultation(item, people, moderation="before")
-    comment = service.check_add_consultation_comment(
+    comment = actions.check_add_consultation_comment(
         consultation, "Un avis à relire.", acting_user=resident
     )
     assert comment.status == Comment.Status.PENDING
@@ -149,7 +149,7 @@ def test_a_priori_a_comment_waits_then_is_published_and_its_author_told(
     page = client.get(url(consultation)).content.decode()
     assert "Un avis à relire." in page and "en attente de relecture" in page
     with django_capture_on_commit_callbacks(execute=True):
-        service.check_publish_comment(comment, acting_user=people.secretary.user)
+        actions.check_publish_comment(comment, acting_user=people.secretary.user)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PUBLISHED
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [resident.email]
@@ -159,16 +159,16 @@ def test_a_priori_a_comment_waits_then_is_published_and_its_author_told(
 
 
 def test_replies_go_one_level_deep(consultation, resident, people):
-    top = service.check_add_consultation_comment(consultation, "Premier.", acting_user=resident)
-    reply = service.check_add_consultation_comment(
+    top = actions.check_add_consultation_comment(consultation, "Premier.", acting_user=resident)
+    reply = actions.check_add_consultation_comment(
         consultation, "Réponse.", parent_id=top.pk, acting_user=people.members[1].user
     )
-    again = service.check_add_consultation_comment(
+    again = actions.check_add_consultation_comment(
         consultation, "Réponse à la réponse.", parent_id=reply.pk, acting_user=resident
     )
     assert reply.parent == top and again.parent == top
     with pytest.raises(ActionError) as error:
-        service.check_add_consultation_comment(
+        actions.check_add_consultation_comment(
             consultation, "x", parent_id="abc", acting_user=resident
         )
     assert error.value.field == "parent"
@@ -177,7 +177,7 @@ def test_replies_go_one_level_deep(consultation, resident, people):
 def test_an_unverified_or_anonymous_resident_cannot_comment(consultation, client):
     unverified = make_user(verified=False)
     with pytest.raises(ActionError) as error:
-        service.check_add_consultation_comment(consultation, "Bonjour", acting_user=unverified)
+        actions.check_add_consultation_comment(consultation, "Bonjour", acting_user=unverified)
     assert "confirmez d'abord votre adresse e-mail" in str(error.value)
     client.force_login(unverified)
     response = client.post(url(consultation) + "commenter/", {"body": "Mon avis gardé"})
@@ -206,10 +206,10 @@ def test_an_account_without_email_comments_once_its_login_letter_is_redeemed(con
         acting_user=people.secretary.user,
     )
     with pytest.raises(ActionError):
-        service.check_add_consultation_comment(consultation, "Avis", acting_user=person)
+        actions.check_add_consultation_comment(consultation, "Avis", acting_user=person)
     letter = check_letter_code("mdupont", code)
     person = do_redeem_login_letter(letter.pk, "un-mot-de-passe-solide-2026")
-    comment = service.check_add_consultation_comment(
+    comment = actions.check_add_consultation_comment(
         consultation, "Mon avis, reçu par courrier.", acting_user=person
     )
     assert comment.author == person
@@ -218,12 +218,12 @@ def test_an_account_without_email_comments_once_its_login_letter_is_redeemed(con
 def test_a_closed_consultation_refuses_comments_but_stays_readable(item, people, resident, client):
     now = timezone.now()
     consultation = open_consultation(item, people)
-    service.check_add_consultation_comment(consultation, "Avis d'avant.", acting_user=resident)
+    actions.check_add_consultation_comment(consultation, "Avis d'avant.", acting_user=resident)
     consultation.start = now - datetime.timedelta(days=10)
     consultation.end = now - datetime.timedelta(days=2)
-    service.check_save_consultation(consultation, acting_user=people.secretary.user)
+    actions.check_save_consultation(consultation, acting_user=people.secretary.user)
     with pytest.raises(ActionError) as error:
-        service.check_add_consultation_comment(consultation, "Trop tard", acting_user=resident)
+        actions.check_add_consultation_comment(consultation, "Trop tard", acting_user=resident)
     assert "est close depuis le" in str(error.value)
     client.force_login(resident)
     response = client.post(url(consultation) + "commenter/", {"body": "Trop tard, gardé"})
@@ -287,14 +287,14 @@ def test_a_comment_past_the_limit_is_a_message_in_the_page_with_the_text_kept(
 
 def test_rate_limit_gives_a_french_message_and_keeps_the_text(consultation, resident, client):
     client.force_login(resident)
-    for n in range(service.COMMENT_LIMIT):
+    for n in range(actions.COMMENT_LIMIT):
         response = client.post(url(consultation) + "commenter/", {"body": f"Avis {n}"})
         assert response.status_code == 302
     response = client.post(url(consultation) + "commenter/", {"body": "Avis de trop, gardé"})
     assert response.status_code == 429
     page = response.content.decode()
     assert "attendez quelques minutes" in page and "Avis de trop, gardé" in page
-    assert Comment.objects.filter(consultation=consultation).count() == service.COMMENT_LIMIT
+    assert Comment.objects.filter(consultation=consultation).count() == actions.COMMENT_LIMIT
     # The limit is per account: someone else still comments.
     client.force_login(make_user())
     assert client.post(url(consultation) + "commenter/", {"body": "Autre"}).status_code == 302
@@ -306,7 +306,7 @@ def test_rate_limit_gives_a_french_message_and_keeps_the_text(consultation, resi
 def test_flag_then_hide_with_reason_shown_publicly_and_author_told(
     consultation, resident, people, client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    comment = service.check_add_consultation_comment(
+    comment = actions.check_add_consultation_comment(
         consultation, "Le numéro privé de l'agent est 0470 00 00 00.", acting_user=resident
     )
     flagger = make_user()
@@ -330,12 +330,12 @@ def test_flag_then_hide_with_reason_shown_publicly_and_author_told(
     assert service.moderation_queue(people.members[0].user) == ([], [])
 
     with pytest.raises(ActionError):
-        service.check_hide_comment(comment, "x", acting_user=people.members[0].user)
+        actions.check_hide_comment(comment, "x", acting_user=people.members[0].user)
     with pytest.raises(ActionError) as error:
-        service.check_hide_comment(comment, "  ", acting_user=people.secretary.user)
+        actions.check_hide_comment(comment, "  ", acting_user=people.secretary.user)
     assert error.value.field == "reason"
     with django_capture_on_commit_callbacks(execute=True):
-        service.check_hide_comment(
+        actions.check_hide_comment(
             comment, "Donnée personnelle d'un tiers", acting_user=people.secretary.user
         )
     comment.refresh_from_db()
@@ -351,11 +351,11 @@ def test_flag_then_hide_with_reason_shown_publicly_and_author_told(
 
 
 def test_flags_need_an_account_and_a_published_comment(consultation, resident, client):
-    comment = service.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
+    comment = actions.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
     response = client.post(url(consultation) + f"signaler/{comment.pk}/", {"reason": "x"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     with pytest.raises(ActionError):
-        service.check_flag_comment(comment, "moi", acting_user=resident)
+        actions.check_flag_comment(comment, "moi", acting_user=resident)
     assert not CommentFlag.objects.exists()
 
 
@@ -365,18 +365,18 @@ def test_the_chair_hides_a_room_comment_through_the_same_action(session):
     comment = check_add_comment(
         session.proposal, "Hors sujet.", acting_user=session.people.members[0].user
     )
-    service.check_hide_comment(comment, "Hors sujet", acting_user=session.chair)
+    actions.check_hide_comment(comment, "Hors sujet", acting_user=session.chair)
     comment.refresh_from_db()
     assert comment.hidden and comment.hidden_reason == "Hors sujet"
     with pytest.raises(ActionError):
-        service.check_hide_comment(
+        actions.check_hide_comment(
             comment, "Hors sujet", acting_user=session.people.members[1].user
         )
 
 
 def test_moderation_queue_in_the_admin(consultation, resident, people, client):
-    comment = service.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
-    other = service.check_add_consultation_comment(consultation, "Autre", acting_user=resident)
+    comment = actions.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
+    other = actions.check_add_consultation_comment(consultation, "Autre", acting_user=resident)
     CommentFlag.objects.create(comment=comment, flagged_by=make_user(), reason="Injure")
     staff = people.secretary.user
     give_totp(staff)
@@ -405,7 +405,7 @@ def test_counts_by_channel_join_online_comments_and_consented_mediated_ones(
 ):
     mediator = make_membership(Role.MEDIATOR, people.council).user
     for channel, consent in (("phone", True), ("phone", True), ("letter", True), ("epn", False)):
-        mediation.check_record_contribution(
+        actions.check_record_contribution(
             proposal,
             channel=channel,
             received_on=timezone.localdate(),
@@ -413,12 +413,12 @@ def test_counts_by_channel_join_online_comments_and_consented_mediated_ones(
             consent_to_publish=consent,
             acting_user=mediator,
         )
-    top = service.check_add_consultation_comment(consultation, "Un", acting_user=resident)
-    service.check_add_consultation_comment(
+    top = actions.check_add_consultation_comment(consultation, "Un", acting_user=resident)
+    actions.check_add_consultation_comment(
         consultation, "Deux", parent_id=top.pk, acting_user=people.members[0].user
     )
-    hidden = service.check_add_consultation_comment(consultation, "Trois", acting_user=resident)
-    service.check_hide_comment(hidden, "Hors sujet", acting_user=people.secretary.user)
+    hidden = actions.check_add_consultation_comment(consultation, "Trois", acting_user=resident)
+    actions.check_hide_comment(hidden, "Hors sujet", acting_user=people.secretary.user)
     page = service.consultation_page(consultation, None)
     counts = {row.channel: row.count for row in page.by_channel}
     assert counts == {"online": 2, "phone": 2, "letter": 1}
@@ -447,7 +447,7 @@ def test_a_private_item_consultation_is_not_public(consultation, item, client):
 
 def test_names_never_email_addresses(consultation, client):
     anonymous_name = make_user("sans.nom@example.net")
-    service.check_add_consultation_comment(consultation, "Avis", acting_user=anonymous_name)
+    actions.check_add_consultation_comment(consultation, "Avis", acting_user=anonymous_name)
     page = client.get(url(consultation)).content.decode()
     assert "sans.nom@example.net" not in page and "Habitant·e" in page
 
@@ -461,8 +461,8 @@ def _page_queries(client, path) -> int:
 def test_query_count_does_not_grow_with_comments(consultation, people, client):
     users = [make_user() for _ in range(3)]
     for user in users:
-        top = service.check_add_consultation_comment(consultation, "Avis", acting_user=user)
-        service.check_add_consultation_comment(
+        top = actions.check_add_consultation_comment(consultation, "Avis", acting_user=user)
+        actions.check_add_consultation_comment(
             consultation, "Réponse", parent_id=top.pk, acting_user=people.members[0].user
         )
     client.force_login(users[0])
@@ -472,8 +472,8 @@ def test_query_count_does_not_grow_with_comments(consultation, people, client):
     for _ in range(10):
         more = [make_user() for _ in range(3)]
         for user in more:
-            top = service.check_add_consultation_comment(consultation, "Avis", acting_user=user)
-            service.check_hide_comment(top, "Hors sujet", acting_user=people.secretary.user)
+            top = actions.check_add_consultation_comment(consultation, "Avis", acting_user=user)
+            actions.check_hide_comment(top, "Hors sujet", acting_user=people.secretary.user)
     assert Comment.objects.filter(consultation=consultation).count() >= 36
     assert _page_queries(client, url(consultation)) == small
     assert _page_queries(client, "/consultations/") == small_list
@@ -580,16 +580,16 @@ def test_hostile_text_in_comments_and_reasons_is_inert(
     for payload in HOSTILE:
         author = make_user()
         try:
-            top = service.check_add_consultation_comment(consultation, payload, acting_user=author)
+            top = actions.check_add_consultation_comment(consultation, payload, acting_user=author)
         except ActionError:
             continue  # refused (nothing left once cleaned): fine
         with contextlib.suppress(ActionError):
-            reply = service.check_add_consultation_comment(
+            reply = actions.check_add_consultation_comment(
                 consultation, payload, parent_id=top.pk, acting_user=resident
             )
-            service.check_hide_comment(reply, payload[:255], acting_user=people.secretary.user)
+            actions.check_hide_comment(reply, payload[:255], acting_user=people.secretary.user)
         with contextlib.suppress(ActionError):
-            service.check_flag_comment(top, payload[:255], acting_user=people.members[0].user)
+            actions.check_flag_comment(top, payload[:255], acting_user=people.members[0].user)
         cache.clear()  # the per-account limit is not under test here
     client.force_login(people.members[0].user)
     html = client.get(url(consultation)).content.decode()
@@ -604,8 +604,8 @@ def test_hostile_text_in_comments_and_reasons_is_inert(
 
 
 def test_plain_text_fields_keep_their_characters(consultation, resident, people, client):
-    comment = service.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
-    service.check_hide_comment(
+    comment = actions.check_add_consultation_comment(consultation, "Avis", acting_user=resident)
+    actions.check_hide_comment(
         comment, "Injures & menaces <b>graves</b> (a < b)", acting_user=people.secretary.user
     )
     comment.refresh_from_db()

@@ -43,14 +43,14 @@ def record(item, user, **fields):
         "contact_phone": "0470 99 88 77",
     }
     values.update(fields)
-    return mediation.check_record_contribution(item, acting_user=user, **values)
+    return actions.check_record_contribution(item, acting_user=user, **values)
 
 
 # --- Codes and input -----------------------------------------------------------------------
 
 
 def test_codes_use_only_unambiguous_characters_and_read_in_two_groups():
-    codes = {mediation.new_receipt_code() for _ in range(500)}
+    codes = {actions.new_receipt_code() for _ in range(500)}
     assert len(codes) == 500
     for code in codes:
         assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{6}", code), code
@@ -93,9 +93,9 @@ def test_typed_codes_are_normalised_or_refused(typed, stored):
 def test_phone_numbers_are_kept_as_digits(typed, stored):
     if stored is None:
         with pytest.raises(actions.ActionError):
-            mediation.clean_phone(typed)
+            actions.clean_phone(typed)
     else:
-        assert mediation.clean_phone(typed) == stored
+        assert actions.clean_phone(typed) == stored
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_phone_numbers_are_kept_as_digits(typed, stored):
 )
 def test_malformed_phone_numbers_are_refused_in_french(typed):
     with pytest.raises(actions.ActionError) as error:
-        mediation.clean_phone(typed)
+        actions.clean_phone(typed)
     assert error.value.field == "contact_phone"
     assert "Numéro de téléphone invalide" in str(error.value)
 
@@ -320,12 +320,12 @@ def test_a_contribution_at_the_limit_typed_with_line_breaks_is_recorded(client, 
     from tests.deliberation.test_consultation import typed_in_a_browser
 
     client.force_login(mediator)
-    text = typed_in_a_browser(mediation.TEXT_MAX)
+    text = typed_in_a_browser(actions.TEXT_MAX)
     response = client.post(DESK, desk_post(item, text=text))
     assert response.status_code == 302
     body = Contribution.objects.get().body
     assert body.count("<br>") == 49 and "\r" not in body
-    response = client.post(DESK, desk_post(item, text=typed_in_a_browser(mediation.TEXT_MAX + 1)))
+    response = client.post(DESK, desk_post(item, text=typed_in_a_browser(actions.TEXT_MAX + 1)))
     assert response.status_code == 400
     html = response.content.decode()
     assert "error-summary" in html and "(actuellement 5001)" in html

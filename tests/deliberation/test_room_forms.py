@@ -467,14 +467,14 @@ def test_a_member_cannot_hide_a_comment(as_user, people, meeting, session):
 
 
 def test_a_hidden_comment_is_pushed_to_the_rooms(layer, people, meeting, session, capture):
-    from deliberation import consultation
+    from deliberation import actions
 
     _item, proposal = session
     comment = actions.check_add_comment(proposal, "À masquer.", acting_user=people.members[0].user)
     public = Listener(layer, events.audience_group(meeting.pk, events.PUBLIC))
     staff = Listener(layer, events.audience_group(meeting.pk, events.STAFF))
     with capture():
-        consultation.check_hide_comment(comment, "Hors sujet", acting_user=people.chair.user)
+        actions.check_hide_comment(comment, "Hors sujet", acting_user=people.chair.user)
     (seen,) = public.drain()
     assert "À masquer." not in seen["fragments"]["live-item"]
     assert "Hors sujet" in seen["fragments"]["live-item"]

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from deliberation import actions, events, live
+from deliberation import actions, events, live, push
 from deliberation.models import AgendaItem, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_consoles_link_to_the_screen(client, session):
 
 def test_screen_pushes_are_rendered_once_for_the_screen_audience(session, capture):
     pushes: list[tuple[str, dict]] = []
-    original = events.iter_pushes
+    original = push.iter_pushes
 
     with capture():
         ballot = session.open_ballot(secrecy="secret")

@@ -116,13 +116,13 @@ def proposal(stage: Stage, payload: str, author) -> None:
 
 
 def contribution(stage: Stage, payload: str, author) -> None:
-    from deliberation import mediation
+    from deliberation import actions
     from deliberation.models import Contribution
 
     def record() -> None:
-        stored = mediation.check_record_contribution(
+        stored = actions.check_record_contribution(
             stage.proposal,
-            resident_name=payload[: mediation.NAME_MAX],
+            resident_name=payload[: actions.NAME_MAX],
             contact_phone="",
             contact_email="",
             channel=Contribution.Channel.PHONE,
@@ -137,12 +137,12 @@ def contribution(stage: Stage, payload: str, author) -> None:
 
 
 def consultation_comment(stage: Stage, payload: str, author) -> None:
-    from deliberation import consultation
+    from deliberation import actions
 
     # One resident per comment: a resident's comments are rate-limited.
     resident = make_user()
     _refused(
-        lambda: consultation.check_add_consultation_comment(
+        lambda: actions.check_add_consultation_comment(
             stage.consultation, payload, acting_user=resident
         )
     )
@@ -258,11 +258,11 @@ def seed(settings) -> Stage:
 
 def open_consultation(stage: Stage) -> Any:
     """A public consultation on the main proposal, comments published without moderation."""
-    from deliberation import consultation
+    from deliberation import actions
     from deliberation.models import Consultation
 
     now = timezone.now()
-    return consultation.check_save_consultation(
+    return actions.check_save_consultation(
         Consultation(
             agenda_item=stage.item,
             proposal=stage.proposal,
