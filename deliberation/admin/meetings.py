@@ -3,6 +3,7 @@
 The admin's form edits a Meeting with its agenda items inline, and its save goes through
 deliberation's action `do_save_meeting` (so live rooms redraw the agenda), registered in
 Wagtail's action registry for the Meeting model: the admin never saves the model itself.
+cms extends these save actions to publish and index the meeting's page (`cms.admin`).
 """
 
 from __future__ import annotations
@@ -20,23 +21,15 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.permissions import register_permission_policy
-from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from council.staff_policy import CouncilStaffPermissionPolicy
-from deliberation.actions import do_save_meeting
+from deliberation import actions
 from deliberation.models import Meeting
 
 
-def _reindex_meeting_pages(meeting: Meeting) -> None:
-    from cms.models import MeetingPage
-
-    for page in MeetingPage.objects.filter(meeting=meeting):
-        index.insert_or_update_object(page)
-
-
-class _SaveThroughAction:
+class SaveThroughAction:
     """Replaces the generic form.save(): the form fills the meeting and its agenda in
     memory (modelcluster), then deliberation's action saves them and tells the rooms."""
 
@@ -46,21 +39,16 @@ class _SaveThroughAction:
 
     def _save_instance(self):
         meeting = self.form.save(commit=False) if self.form is not None else self.instance
-        self.instance = do_save_meeting(meeting, acting_user=self.user)
+        self.instance = actions.do_save_meeting(meeting, acting_user=self.user)
         if self.form is not None:
             self.form.save_m2m()
-        _reindex_meeting_pages(self.instance)
 
 
-class CreateMeetingAction(_SaveThroughAction, CreateAction):
-    def _save_instance(self):
-        from cms.publishing import ensure_meeting_page
-
-        super()._save_instance()
-        ensure_meeting_page(self.instance, user=self.user)
+class CreateMeetingAction(SaveThroughAction, CreateAction):
+    pass
 
 
-class EditMeetingAction(_SaveThroughAction, EditAction):
+class EditMeetingAction(SaveThroughAction, EditAction):
     pass
 
 
@@ -136,32 +124,3 @@ register_permission_policy(
     Meeting, CouncilStaffPermissionPolicy(Meeting, "deliberation.save_meeting")
 )
 register_snippet(MeetingViewSet)
-
-
-@hooks.register("register_admin_urls")
-def register_minutes_urls():
-    from django.urls import path
-
-    from cms.admin_views import generate_minutes
-
-    return [
-        path(
-            "seances/<int:meeting_id>/proces-verbal/",
-            generate_minutes,
-            name="cms_generate_minutes",
-        )
-    ]
-
-
-@hooks.register("register_snippet_listing_buttons")
-def minutes_listing_button(snippet, user, next_url=None):
-    if isinstance(snippet, Meeting) and user.has_perm("cms.generate_minutes", snippet):
-        from django.urls import reverse
-        from wagtail.admin.widgets import Button
-
-        yield Button(
-            _("Rédiger le procès-verbal"),
-            reverse("cms_generate_minutes", args=(snippet.pk,)),
-            icon_name="doc-full",
-            priority=30,
-        )
