@@ -7,7 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site public")
 
     def ready(self):
-        from cms import minutes, search_index
+        from cms.archive import search_index
+        from cms.minutes import minutes
         from deliberation.actions import decision_recorded
 
         decision_recorded.connect(

@@ -13,9 +13,9 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.search import index
 
-from cms.admin_views import generate_minutes
-from cms.models import MeetingPage
-from cms.publishing import ensure_meeting_page
+from cms.minutes.admin_views import generate_minutes
+from cms.minutes.publishing import ensure_meeting_page
+from cms.models.meetings import MeetingPage
 from deliberation.admin import meetings as meetings_admin
 from deliberation.models import Meeting
 

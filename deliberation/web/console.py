@@ -6,14 +6,13 @@ speaking times; the secretariat records attendance, paper proxies and the room's
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from council.models import User
 from deliberation import actions, consultation, events, forms, live, selectors
 from deliberation.models import Ballot, Choice, Comment, Meeting, Vote
 from deliberation.web.controls import (
@@ -23,6 +22,7 @@ from deliberation.web.controls import (
     current_item,
     get_in_meeting,
     item_of,
+    signed_in_user,
 )
 from deliberation.web.room import give_proxy
 
@@ -30,37 +30,43 @@ STAFF = events.STAFF
 
 
 def _open_meeting(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_open_meeting(meeting, acting_user=request.user)
+    actions.check_open_meeting(meeting, acting_user=signed_in_user(request))
     return _("La séance est ouverte.")
 
 
 def _close_meeting(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_close_meeting(meeting, acting_user=request.user)
+    actions.check_close_meeting(meeting, acting_user=signed_in_user(request))
     return _("La séance est close.")
 
 
 def _open_item(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_open_item(item_of(meeting, data["item"]), acting_user=request.user)
+    actions.check_open_item(item_of(meeting, data["item"]), acting_user=signed_in_user(request))
     return _("Le point est ouvert.")
 
 
 def _close_item(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_close_item(item_of(meeting, data["item"]), acting_user=request.user)
+    actions.check_close_item(item_of(meeting, data["item"]), acting_user=signed_in_user(request))
     return _("Le point est clos.")
 
 
 def _give_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_give_floor(current_item(meeting), data["request"], acting_user=request.user)
+    actions.check_give_floor(
+        current_item(meeting), data["request"], acting_user=signed_in_user(request)
+    )
     return _("La parole est donnée.")
 
 
 def _end_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_end_speaker(current_item(meeting), data["request"], acting_user=request.user)
+    actions.check_end_speaker(
+        current_item(meeting), data["request"], acting_user=signed_in_user(request)
+    )
     return _("L’intervention est terminée.")
 
 
 def _remove_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_remove_speaker(current_item(meeting), data["request"], acting_user=request.user)
+    actions.check_remove_speaker(
+        current_item(meeting), data["request"], acting_user=signed_in_user(request)
+    )
     return _("La demande de parole est retirée.")
 
 
@@ -83,7 +89,7 @@ def _open_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -
     else:
         options["subject"] = Ballot.Subject.PROPOSAL
         options["proposal_id"] = target[1:]
-    actions.check_open_ballot(item, **options, acting_user=request.user)
+    actions.check_open_ballot(item, **options, acting_user=signed_in_user(request))
     return _("Le scrutin est ouvert.")
 
 
@@ -113,7 +119,7 @@ def _close_ballot(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) 
                 % {"count": cast},
                 ballot,
             )
-    decision = actions.check_close_ballot(ballot.pk, acting_user=request.user)
+    decision = actions.check_close_ballot(ballot.pk, acting_user=signed_in_user(request))
     return live.result_in_words(decision)
 
 
@@ -121,7 +127,11 @@ def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
     ballot = ballot_of(meeting, data["ballot"])
     voter_id, proxy_for_id = forms.parse_pair(data["seat"])
     actions.check_record_room_vote(
-        ballot.pk, voter_id, data["choice"], proxy_for_id=proxy_for_id, acting_user=request.user
+        ballot.pk,
+        voter_id,
+        data["choice"],
+        proxy_for_id=proxy_for_id,
+        acting_user=signed_in_user(request),
     )
     seat = live.RoomState(meeting, STAFF).seat_label(voter_id, proxy_for_id)
     return _("Vote en salle enregistré : %(seat)s, %(choice)s.") % {
@@ -132,14 +142,18 @@ def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
 
 def _undo_room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     vote = get_in_meeting(Vote, meeting, data["vote"], ballot__agenda_item__meeting=meeting)
-    actions.check_undo_room_vote(vote.ballot_id, vote.pk, acting_user=request.user)
+    actions.check_undo_room_vote(vote.ballot_id, vote.pk, acting_user=signed_in_user(request))
     return _("Vote annulé : %(name)s peut voter à nouveau.") % {"name": vote.voter.user}
 
 
 def _room_totals(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = ballot_of(meeting, data["ballot"])
     actions.check_record_room_totals(
-        ballot.pk, yes=data["yes"], no=data["no"], abstain=data["abstain"], acting_user=request.user
+        ballot.pk,
+        yes=data["yes"],
+        no=data["no"],
+        abstain=data["abstain"],
+        acting_user=signed_in_user(request),
     )
     return _("Les totaux de la salle sont enregistrés.")
 
@@ -150,7 +164,7 @@ def _attendance(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) ->
         data["membership"],
         data["status"],
         replaces_id=data.get("replaces"),
-        acting_user=request.user,
+        acting_user=signed_in_user(request),
     )
     return _("La présence est enregistrée.")
 
@@ -167,8 +181,7 @@ def _hide_comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) 
     if comment is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’appartient pas à cette séance."))
     # The console is for signed-in staff only; the action checks who may hide.
-    moderator = cast(User, request.user)
-    consultation.check_hide_comment(comment, data["reason"], acting_user=moderator)
+    consultation.check_hide_comment(comment, data["reason"], acting_user=signed_in_user(request))
     return _("Le commentaire est masqué ; son motif est affiché à sa place.")
 
 
@@ -177,27 +190,33 @@ def _add_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -
         current_item(meeting),
         data["membership"],
         kind=data.get("kind", ""),
-        acting_user=request.user,
+        acting_user=signed_in_user(request),
     )
     return _("Le membre est inscrit sur la liste des orateurs.")
 
 
 def _meeting_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
-    actions.check_set_meeting_speaking_time(meeting, data["minutes"], acting_user=request.user)
+    actions.check_set_meeting_speaking_time(
+        meeting, data["minutes"], acting_user=signed_in_user(request)
+    )
     return _("Le temps de parole de la séance est enregistré.")
 
 
 def _item_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_set_item_speaking_time(
-        item_of(meeting, data["item"]), data.get("minutes"), acting_user=request.user
+        item_of(meeting, data["item"]), data.get("minutes"), acting_user=signed_in_user(request)
     )
     return _("Le temps de parole du point est enregistré.")
 
 
 def _speaker_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_set_speaker_time(
-        current_item(meeting), data["request"], data.get("minutes"), acting_user=request.user
+        current_item(meeting),
+        data["request"],
+        data.get("minutes"),
+        acting_user=signed_in_user(request),
     )
+    return _("Le temps de parole de l’intervenant·e est enregistré.")
 
 
 STAFF_PAGES = ("chair", "secretariat")

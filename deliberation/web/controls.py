@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from council.models import User
 from deliberation import selectors
 from deliberation.models import AgendaItem, Amendment, Ballot, Meeting
 
@@ -33,6 +34,12 @@ class Action:
     # script that posted by fetch gets back at once (the push follows for everyone else).
     anchor: str = ""
     fragments: tuple[str, ...] = ()
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """Who posts a control: the pages with forms are for signed-in users only (a public
+    page refuses a post, the others send an anonymous visitor to the login page)."""
+    return cast(User, request.user)
 
 
 def get_in_meeting(model: Any, _meeting: Meeting, pk: Any, **path: Any) -> Any:

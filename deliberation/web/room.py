@@ -22,6 +22,7 @@ from deliberation.web.controls import (
     current_item,
     get_in_meeting,
     own_membership,
+    signed_in_user,
 )
 
 
@@ -33,7 +34,10 @@ def _comment(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> st
     else:
         target = get_in_meeting(Proposal, meeting, pk, agenda_item__meeting=meeting)
     actions.check_add_comment(
-        target, data["body"], parent_id=data.get("parent") or None, acting_user=request.user
+        target,
+        data["body"],
+        parent_id=data.get("parent") or None,
+        acting_user=signed_in_user(request),
     )
     return _("Votre commentaire est publié.")
 
@@ -47,7 +51,7 @@ def _amend(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
         base_version_id=version_id,
         operations=[operation],
         justification=data.get("justification", ""),
-        acting_user=request.user,
+        acting_user=signed_in_user(request),
     )
     return _("Votre amendement est déposé.")
 
@@ -65,13 +69,15 @@ def _reply(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     if parent is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’appartient pas à cette séance."))
     target: Proposal | Amendment = parent.amendment or parent.proposal  # type: ignore[assignment]
-    actions.check_add_comment(target, data["body"], parent_id=parent.pk, acting_user=request.user)
+    actions.check_add_comment(
+        target, data["body"], parent_id=parent.pk, acting_user=signed_in_user(request)
+    )
     return _("Votre réponse est publiée.")
 
 
 def _withdraw(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_withdraw_amendment(
-        amendment_of(meeting, data["amendment"]), acting_user=request.user
+        amendment_of(meeting, data["amendment"]), acting_user=signed_in_user(request)
     )
     return _("Votre amendement est retiré.")
 
@@ -81,14 +87,14 @@ def _rebase(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str
         amendment_of(meeting, data["amendment"]),
         operations=data["operations"],
         justification=data.get("justification", ""),
-        acting_user=request.user,
+        acting_user=signed_in_user(request),
     )
     return _("Votre amendement est actualisé sur la dernière version du texte.")
 
 
 def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_request_floor(
-        current_item(meeting), kind=data.get("kind", ""), acting_user=request.user
+        current_item(meeting), kind=data.get("kind", ""), acting_user=signed_in_user(request)
     )
     return _("Vous êtes inscrit·e sur la liste des orateurs.")
 
@@ -96,14 +102,17 @@ def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any])
 def _vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = ballot_of(meeting, data["ballot"])
     actions.check_cast_vote(
-        ballot.pk, data["choice"], proxy_for_id=data.get("proxy_for"), acting_user=request.user
+        ballot.pk,
+        data["choice"],
+        proxy_for_id=data.get("proxy_for"),
+        acting_user=signed_in_user(request),
     )
     return _("Votre vote est enregistré.")
 
 
 def give_proxy(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     giver_id = data["giver"] if "giver" in data else own_membership(request, meeting).pk
-    actions.check_give_proxy(meeting, giver_id, data["holder"], acting_user=request.user)
+    actions.check_give_proxy(meeting, giver_id, data["holder"], acting_user=signed_in_user(request))
     return _("La procuration est enregistrée.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cms import search_index
+from cms.archive import search_index
 from deliberation import actions
 from deliberation.models import Ballot, Decision
 
