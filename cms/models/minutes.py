@@ -43,7 +43,7 @@ class MinutesPermissionTester(ChairPublishesTester):
 
 class MinutesPage(RoutablePageMixin, BasePage):
     """A meeting's minutes (procès-verbal): drafted from the meeting's record by
-    cms.minutes, edited by the secretariat, published after the chair's approval, and
+    cms.minutes.minutes, edited by the secretariat, published after the chair's approval, and
     approved by the council at a later meeting (MinutesApproval)."""
 
     meeting = models.ForeignKey(
@@ -77,7 +77,7 @@ class MinutesPage(RoutablePageMixin, BasePage):
     parent_page_types = ["cms.MeetingPage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
-    # Written from the meeting's record by cms.minutes (the meetings admin's "Rédiger le
+    # Written from the meeting's record by cms.minutes.minutes (the meetings admin's "Rédiger le
     # procès-verbal"), never as a blank page.
     is_creatable = False
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class DecisionSearch(models.Model):
     """The archive's full-text index of one decision: a French tsvector of its question, its
     agenda item's and its meeting's titles, under a GIN index (PostgreSQL; on SQLite the
-    archive searches words and this table stays empty). Written by cms.search_index when a
+    archive searches words and this table stays empty). Written by cms.archive.search_index when a
     decision is recorded; no database constraint ties it to the immutable decisions table."""
 
     decision = models.OneToOneField(
