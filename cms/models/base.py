@@ -13,6 +13,8 @@ from wagtail.search import index
 from cms.translation import content_language
 
 PAGE_SIZE = 10
+# How many of the latest recommendations, decisions and news the home page lists.
+HOME_LIST_SIZE = 3
 
 
 @register_setting(icon="mail")

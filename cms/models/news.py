@@ -11,9 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.models.base import BasePage, paginate
-
-HOME_LIST_SIZE = 3
+from cms.models.base import HOME_LIST_SIZE, BasePage, paginate
 
 
 class NewsIndexPage(BasePage):

@@ -12,13 +12,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.models.base import BasePage, ChairPublishesTester, paginate
+from cms.models.base import HOME_LIST_SIZE, BasePage, ChairPublishesTester, paginate
 from cms.models.meetings import MeetingPage
 from cms.pages import follow_up
 from cms.translation import in_reader_language
 from deliberation.models import Decision
-
-HOME_LIST_SIZE = 3
 
 
 class RecommendationIndexPage(BasePage):

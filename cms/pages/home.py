@@ -7,13 +7,12 @@ from typing import Any
 
 from wagtail.models import Page
 
+from cms.models.base import HOME_LIST_SIZE
 from cms.models.meetings import meeting_pages, next_meeting_page
 from cms.models.news import latest_news
 from cms.models.recommendations import latest_recommendations
 from cms.pages.agenda import meeting_agenda
 from deliberation import selectors as deliberation_selectors
-
-HOME_LIST_SIZE = 3
 
 
 def latest_decisions(root: Page, limit: int = HOME_LIST_SIZE) -> list[dict[str, Any]]:
