@@ -25,7 +25,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from council.staff_policy import CouncilStaffPermissionPolicy
-from deliberation import actions
+from deliberation.actions import do_save_meeting
 from deliberation.models import Meeting
 
 
@@ -39,7 +39,7 @@ class SaveThroughAction:
 
     def _save_instance(self):
         meeting = self.form.save(commit=False) if self.form is not None else self.instance
-        self.instance = actions.do_save_meeting(meeting, acting_user=self.user)
+        self.instance = do_save_meeting(meeting, acting_user=self.user)
         if self.form is not None:
             self.form.save_m2m()
 

@@ -25,13 +25,13 @@ def secretariat(settings, council):
 @pytest.fixture
 def saves(monkeypatch):
     calls = []
-    real = meetings_admin.actions.do_save_meeting
+    real = meetings_admin.do_save_meeting
 
     def spy(meeting, *, acting_user):
         calls.append((meeting.title, acting_user))
         return real(meeting, acting_user=acting_user)
 
-    monkeypatch.setattr(meetings_admin.actions, "do_save_meeting", spy)
+    monkeypatch.setattr(meetings_admin, "do_save_meeting", spy)
     return calls
 
 
