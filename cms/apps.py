@@ -10,7 +10,8 @@ class CmsConfig(AppConfig):
         # Once a ballot's close has committed (deliberation.events.DecisionRecorded): the
         # minutes it approves, and the archive's index. Each runs on its own after the
         # commit: a failure is logged and cannot undo the decision.
-        from cms import minutes, search_index
+        from cms.archive import search_index
+        from cms.minutes import minutes
         from deliberation import events
 
         events.subscribe(minutes.approve_minutes_for_decision, events.DecisionRecorded)

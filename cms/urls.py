@@ -1,11 +1,14 @@
 from django.urls import path
 
-from cms import archive, feeds, follow_up, views
+from cms.archive import search_view
+from cms.archive import views as archive
+from cms.exports import feeds
+from cms.minutes import follow_up
 
 app_name = "cms"
 
 urlpatterns = [
-    path("recherche/", views.search, name="search"),
+    path("recherche/", search_view.search, name="search"),
     path("decisions/", archive.index, name="archive"),
     path("decisions/export.csv", archive.export_csv, name="archive_csv"),
     path(

@@ -1,149 +1,52 @@
-"""The secretariat prepares meetings and their agendas in the Wagtail admin.
+"""cms's part of the Wagtail admin: publishing a meeting's page, and writing its minutes.
 
-The admin's form edits a Meeting with its agenda items inline, and its save goes through
-deliberation's action `do_save_meeting` (so live rooms redraw the agenda), registered in
-Wagtail's action registry for the Meeting model: the admin never saves the model itself.
+The meetings' snippet itself is deliberation's (`deliberation.admin.meetings`); cms extends
+its save actions so a new meeting gets its public page and every save re-indexes the
+meeting's pages for search, and adds the minutes screen with its button on the listing.
 """
 
 from __future__ import annotations
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.actions.create import CreateAction
-from wagtail.actions.edit import EditAction
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-)
-from wagtail.permissions import register_permission_policy
+from wagtail.admin.widgets import Button
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from council.staff_policy import CouncilStaffPermissionPolicy
-from deliberation.actions import do_save_meeting
+from cms.minutes.admin_views import generate_minutes
+from cms.minutes.publishing import ensure_meeting_page
+from cms.models.meetings import MeetingPage
+from deliberation.admin import meetings as meetings_admin
 from deliberation.models import Meeting
 
 
 def _reindex_meeting_pages(meeting: Meeting) -> None:
-    from cms.models import MeetingPage
-
     for page in MeetingPage.objects.filter(meeting=meeting):
         index.insert_or_update_object(page)
 
 
-class _SaveThroughAction:
-    """Replaces the generic form.save(): the form fills the meeting and its agenda in
-    memory (modelcluster), then deliberation's action saves them and tells the rooms."""
-
-    form = None
-    instance: Meeting
-    user = None
-
+class CreateMeetingAction(meetings_admin.CreateMeetingAction):
     def _save_instance(self):
-        meeting = self.form.save(commit=False) if self.form is not None else self.instance
-        self.instance = do_save_meeting(meeting, acting_user=self.user)
-        if self.form is not None:
-            self.form.save_m2m()
-        _reindex_meeting_pages(self.instance)
-
-
-class CreateMeetingAction(_SaveThroughAction, CreateAction):
-    def _save_instance(self):
-        from cms.publishing import ensure_meeting_page
-
         super()._save_instance()
+        _reindex_meeting_pages(self.instance)
         ensure_meeting_page(self.instance, user=self.user)
 
 
-class EditMeetingAction(_SaveThroughAction, EditAction):
-    pass
+class EditMeetingAction(meetings_admin.EditMeetingAction):
+    def _save_instance(self):
+        super()._save_instance()
+        _reindex_meeting_pages(self.instance)
 
 
-@hooks.register("register_actions")
-def register_meeting_actions(registry):
+# Registered after deliberation's own save actions (order 0), which these replace.
+@hooks.register("register_actions", order=10)
+def register_meeting_page_actions(registry):
     registry.register(Meeting, CreateMeetingAction)
     registry.register(Meeting, EditMeetingAction)
 
 
-class MeetingAdminForm(WagtailAdminModelForm):
-    """The admin prepares and convenes; opening and closing the session happen in the
-    chair's console (deliberation's actions), so those states are not offered here."""
-
-    PREPARATION_STATES = (Meeting.State.DRAFT, Meeting.State.CONVENED)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "state" in self.fields:
-            current = self.instance.state if self.instance.pk else None
-            self.fields["state"].choices = [
-                (value, label)
-                for value, label in Meeting.State.choices
-                if value in self.PREPARATION_STATES or value == current
-            ]
-
-
-class MeetingViewSet(SnippetViewSet):
-    model = Meeting
-    icon = "date"
-    menu_label = _("Séances")
-    menu_name = "meetings"
-    menu_order = 150
-    add_to_admin_menu = True
-    list_display = ["title", "start", "place", "mode", "state"]
-    list_filter = ["state", "mode", "council"]
-    list_per_page = 50
-    ordering = ["-start"]
-    search_fields = ["title", "place"]
-    edit_handler = ObjectList(
-        [
-            MultiFieldPanel(
-                [
-                    FieldPanel("council"),
-                    FieldPanel("title"),
-                    FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
-                    FieldRowPanel([FieldPanel("place"), FieldPanel("mode")]),
-                    FieldRowPanel([FieldPanel("state"), FieldPanel("second_convocation")]),
-                ],
-                heading=_("La séance"),
-            ),
-            MultiFieldPanel(
-                [FieldPanel("conference_url"), FieldPanel("livestream_url")],
-                heading=_("Vidéo"),
-            ),
-            InlinePanel(
-                "agenda_items",
-                heading=_("Ordre du jour"),
-                label=_("point"),
-                panels=[
-                    FieldPanel("number"),
-                    FieldPanel("title"),
-                    FieldPanel("description"),
-                    FieldRowPanel([FieldPanel("kind"), FieldPanel("is_public")]),
-                    FieldPanel("documents"),
-                ],
-            ),
-        ],
-        base_form_class=MeetingAdminForm,
-    )
-
-
-register_permission_policy(
-    Meeting, CouncilStaffPermissionPolicy(Meeting, "deliberation.save_meeting")
-)
-register_snippet(MeetingViewSet)
-
-
 @hooks.register("register_admin_urls")
 def register_minutes_urls():
-    from django.urls import path
-
-    from cms.admin_views import generate_minutes
-
     return [
         path(
             "seances/<int:meeting_id>/proces-verbal/",
@@ -156,9 +59,6 @@ def register_minutes_urls():
 @hooks.register("register_snippet_listing_buttons")
 def minutes_listing_button(snippet, user, next_url=None):
     if isinstance(snippet, Meeting) and user.has_perm("cms.generate_minutes", snippet):
-        from django.urls import reverse
-        from wagtail.admin.widgets import Button
-
         yield Button(
             _("Rédiger le procès-verbal"),
             reverse("cms_generate_minutes", args=(snippet.pk,)),

@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.sitemaps import AllLanguagesSitemap, PublicRecordSitemap
+from cms.exports.sitemaps import AllLanguagesSitemap, PublicRecordSitemap
 from council import admin_gate
 from council.health import healthz
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def index_existing(apps, schema_editor):
-    from cms import search_index
+    from cms.archive import search_index
 
     search_index.create_index(using=schema_editor.connection)
     search_index.index_decisions(using=schema_editor.connection)

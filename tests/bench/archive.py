@@ -183,7 +183,7 @@ def finish() -> None:
     """Index what bulk_create wrote (no signal ran), then refresh the planner's statistics."""
     from django.db import connection
 
-    from cms import search_index
+    from cms.archive import search_index
 
     search_index.index_decisions()
     with connection.cursor() as cursor:

@@ -41,7 +41,7 @@ def seed_demo(database: Path) -> None:
 
 def page_types() -> dict[str, str]:
     """One address for each public page type of the demo (Django must be set up)."""
-    from cms import archive
+    from cms.archive import views as archive
     from cms.models import MeetingPage, NewsPage, RecommendationPage
     from deliberation.consultation import public_consultations
     from deliberation.models import Meeting

@@ -172,7 +172,7 @@ def console_forms_in_error() -> Iterator[ServedPage]:
     field, or a state where it cannot apply), on the next meeting: the page comes back
     with status 400 and the form's errors. A form that accepts empty input redirects and is
     left out (its error state is the message shown after the redirect, on a page above)."""
-    from deliberation.views import ACTIONS
+    from deliberation.web.meetings import ACTIONS
 
     live_states = [Meeting.State.IN_SESSION, Meeting.State.CONVENED]
     meeting = Meeting.objects.filter(state__in=live_states).order_by("start").first()

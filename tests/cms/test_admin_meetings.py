@@ -6,9 +6,9 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from cms import wagtail_hooks
 from cms.models import MeetingPage
 from council.models import Role
+from deliberation.admin import meetings as meetings_admin
 from deliberation.models import Meeting
 from tests.factories import make_membership, make_user
 
@@ -25,13 +25,13 @@ def secretariat(settings, council):
 @pytest.fixture
 def saves(monkeypatch):
     calls = []
-    real = wagtail_hooks.do_save_meeting
+    real = meetings_admin.do_save_meeting
 
     def spy(meeting, *, acting_user):
         calls.append((meeting.title, acting_user))
         return real(meeting, acting_user=acting_user)
 
-    monkeypatch.setattr(wagtail_hooks, "do_save_meeting", spy)
+    monkeypatch.setattr(meetings_admin, "do_save_meeting", spy)
     return calls
 
 

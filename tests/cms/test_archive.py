@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cms import search_index
-from cms.archive import decision_url
+from cms.archive import search_index
+from cms.archive.links import decision_url
 from council.models import Role
 from deliberation import chain
 from deliberation.models import AgendaItem, Ballot, Decision, Meeting

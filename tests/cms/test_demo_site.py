@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from wagtail.models import Page
 
-from cms import archive
+from cms.archive import views as archive
 from cms.models import (
     CouncilPage,
     HomePage,

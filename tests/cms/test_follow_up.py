@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cms import selectors
 from cms.models import FollowUpStep, RecommendationPage
+from cms.pages import follow_up
 from tests.cms.conftest import add_recommendation
 
 TODAY = datetime.date(2026, 6, 1)
@@ -33,7 +33,7 @@ def _with_steps(index, n: int, steps) -> RecommendationPage:
 @pytest.fixture
 def frozen(monkeypatch, settings):
     settings.FOLLOW_UP_DAYS = 90
-    monkeypatch.setattr(selectors, "today", lambda: TODAY)
+    monkeypatch.setattr(follow_up, "today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def recommendations(recommendation_index, frozen):
 
 def test_status_response_time_and_overdue_of_each_recommendation(recommendations):
     rows = {
-        key: selectors.follow_up_of(page, list(page.follow_up_steps.all()), TODAY)
+        key: follow_up.follow_up_of(page, list(page.follow_up_steps.all()), TODAY)
         for key, page in recommendations.items()
     }
     assert rows["implemented"].status == "implemented"
@@ -79,7 +79,7 @@ def test_the_limit_is_a_setting(recommendations, settings):
     settings.FOLLOW_UP_DAYS = 30
     page = recommendations["partly"]
     steps = [s for s in page.follow_up_steps.all() if s.kind == "sent"]
-    row = selectors.follow_up_of(page, steps, TODAY)
+    row = follow_up.follow_up_of(page, steps, TODAY)
     assert row.overdue and row.waiting_days == 60
 
 
@@ -147,7 +147,7 @@ def test_empty_follow_up_page_says_so(home):
 
 
 def test_decision_permalink_links_the_follow_up(demo_site):
-    from cms.archive import decision_url
+    from cms.archive.links import decision_url
 
     page = RecommendationPage.objects.live().filter(decision__isnull=False).first()
     html = Client().get(decision_url(page.decision)).content.decode()

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cms import minutes
+from cms.minutes import minutes
 from cms.models import MinutesApproval, MinutesPage
 from deliberation import actions, chain, selectors
 from deliberation.actions import ActionError
@@ -295,7 +295,7 @@ def test_meeting_page_and_decision_permalink_link_the_minutes(demo):
     meeting_html = client.get(page.get_parent().url).content.decode()
     assert page.url in meeting_html
     decision = Decision.objects.filter(meeting=page.meeting).first()
-    from cms.archive import decision_url
+    from cms.archive.links import decision_url
 
     assert page.url in client.get(decision_url(decision)).content.decode()
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils.text import Truncator
 from wagtail.models import Locale
 
-from cms import archive
+from cms.archive import views as archive
 from cms.models import HomePage, MeetingPage, NewsPage, RecommendationPage, StandardPage
 from deliberation.consultation import public_consultations
 from tests.cms.conftest import add_news

@@ -48,7 +48,7 @@ def test_agenda_pack_pdf_holds_every_item_title(meeting_page):
 
 
 def test_agenda_pack_is_cached_until_the_meeting_changes(meeting_page, monkeypatch):
-    from cms import pdf
+    from cms.exports import pdf
     from deliberation.actions import do_save_meeting
 
     renders = []

@@ -9,7 +9,7 @@ from html import escape
 import pytest
 from django.test import Client
 
-from cms import minutes
+from cms.minutes import minutes
 from deliberation import video
 from deliberation.models import AuditEntry
 from tests.cms.test_minutes import demo, held  # noqa: F401  (fixtures)

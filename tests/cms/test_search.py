@@ -3,7 +3,7 @@ import re
 import pytest
 from django.test import Client
 
-from cms.search import MAX_QUERY_LENGTH, clean_query
+from cms.archive.search import MAX_QUERY_LENGTH, clean_query
 from tests.cms.conftest import add_recommendation
 
 

@@ -9,7 +9,7 @@ import logging
 import pytest
 from django.db import transaction
 
-from cms import search_index
+from cms.archive import search_index
 from deliberation import actions, events
 from deliberation.models import Ballot, Decision
 

@@ -527,7 +527,7 @@ def test_the_demo_seeds_an_open_and_a_closed_consultation(demo_site, client):
     assert not Proposal.objects.filter(summary="").exists()
 
     # A decision on a proposal shows the proposal's "En bref" before the question.
-    from cms.archive import decision_url
+    from cms.archive.links import decision_url
     from deliberation.models import Decision
 
     decision = next(d for d in Decision.objects.all() if d.text_voted.get("kind") == "proposal")

@@ -490,7 +490,6 @@ def test_every_textarea_with_a_limit_counts_a_line_break_once():
     consultations and the desk counts what the person sees."""
     from django import forms as django_forms
 
-    from deliberation.consultation_views import ConsultationCommentForm
     from deliberation.forms import (
         AmendmentForm,
         CommentForm,
@@ -498,7 +497,8 @@ def test_every_textarea_with_a_limit_counts_a_line_break_once():
         ReplyForm,
         TextareaField,
     )
-    from deliberation.mediation_views import ContributionForm
+    from deliberation.web.consultations import ConsultationCommentForm
+    from deliberation.web.mediation import ContributionForm
     from tests.deliberation.test_consultation import typed_in_a_browser
 
     forms = [

@@ -12,7 +12,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
-from cms import minutes
+from cms.minutes import minutes
 from deliberation import actions, forms, selectors, timekeeping
 from deliberation.actions import ActionError
 from deliberation.models import SpeakerRequest

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -142,6 +143,4 @@ def chapters(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _http_date(value: datetime.datetime) -> str:
-    from django.utils.http import http_date
-
     return http_date(value.timestamp())

@@ -4,7 +4,8 @@ from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from cms import archive
+from cms.archive import views as archive
+from deliberation.consultation import public_consultations
 
 
 class AllLanguagesSitemap(Sitemap):
@@ -31,8 +32,6 @@ class PublicRecordSitemap(DjangoSitemap):
     decision's permanent page, the follow-up of recommendations, the consultations."""
 
     def items(self) -> list[str]:
-        from deliberation.consultation import public_consultations
-
         decisions = archive.public_decisions().select_related("council").order_by("pk")
         return [
             reverse("cms:archive"),

@@ -10,9 +10,15 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from cms.models import ContactSettings, HomePage, StandardPage
+from cms.demo.pages import seed_publications
+from cms.models.base import ContactSettings
+from cms.models.home import HomePage, StandardPage
 from council.actions import do_add_membership
 from council.models import Council, Membership, Role, User
+from council.notifications.demo import seed_subscriptions
+from deliberation.consultation_demo import seed_consultations
+from deliberation.demo import seed_deliberation
+from deliberation.mediation_demo import seed_mediation
 
 DEMO_PASSWORD = "conseil-ouvert-demo"  # noqa: S105 — published in the README on purpose
 COUNCIL_SLUG = "numerique"
@@ -231,12 +237,6 @@ def seed_site() -> HomePage:
 
 @transaction.atomic
 def seed_demo() -> None:
-    from cms.demo_pages import seed_publications
-    from council.notifications.demo import seed_subscriptions
-    from deliberation.consultation_demo import seed_consultations
-    from deliberation.demo import seed_deliberation
-    from deliberation.mediation_demo import seed_mediation
-
     council = seed_people()
     home = seed_site()
     seed_deliberation(council)

@@ -1,6 +1,6 @@
 """Demo publication for Orneval's council: the site tree around the home page.
 
-Idempotent like cms.demo: a page whose slug already exists under its parent is left as it is.
+Idempotent like cms.demo.seed: a page whose slug already exists under its parent is left as it is.
 The five recommendations take up the demands of the CIEP campaign "Numérisation des services".
 """
 
@@ -11,17 +11,20 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from cms.demo_english import seed_english_tree
+from cms.demo.english import seed_english_tree
+from cms.minutes import minutes
+from cms.minutes.publishing import ensure_meeting_page
 from cms.models import (
     CouncilPage,
+    FollowUpStep,
     HomePage,
     MeetingIndexPage,
+    MinutesApproval,
     NewsIndexPage,
     NewsPage,
     RecommendationIndexPage,
     RecommendationPage,
 )
-from cms.publishing import ensure_meeting_page
 from council.models import Council
 from deliberation.models import Decision, Meeting
 
@@ -251,7 +254,6 @@ FOLLOW_UPS = {
 
 
 def seed_follow_ups(index: Page) -> None:
-    from cms.models import FollowUpStep
 
     today = timezone.localdate()
     for slug, steps in FOLLOW_UPS.items():
@@ -274,8 +276,6 @@ def seed_follow_ups(index: Page) -> None:
 def seed_minutes(council: Council) -> None:
     """Published minutes for every closed meeting; each approved by the next meeting's
     "approval of minutes" vote, as the ballot would have done had the page existed."""
-    from cms import minutes
-    from cms.models import MinutesApproval
 
     closed = Meeting.objects.filter(council=council, state=Meeting.State.CLOSED).order_by("start")
     for meeting in closed:

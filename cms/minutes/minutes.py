@@ -20,6 +20,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from cms.minutes.publishing import ensure_meeting_page
+from cms.models.minutes import MinutesApproval, MinutesPage
 from cms.translation import alias_in_other_trees
 from deliberation import chain, timekeeping
 from deliberation import selectors as deliberation_selectors
@@ -254,7 +256,6 @@ def minutes_body(meeting: Meeting, head: tuple[int, str]) -> list[Any]:
 
 
 def minutes_for(meeting: Meeting):
-    from cms.models import MinutesPage
 
     return MinutesPage.objects.filter(meeting=meeting, locale=Locale.get_default()).first()
 
@@ -262,8 +263,6 @@ def minutes_for(meeting: Meeting):
 @transaction.atomic
 def do_generate_minutes(meeting: Meeting, *, acting_user):
     """Write the draft minutes of a meeting under its page (a draft, never published here)."""
-    from cms.models import MinutesPage
-    from cms.publishing import ensure_meeting_page
 
     meeting_page = ensure_meeting_page(meeting, user=acting_user)
     if meeting_page is None:
@@ -307,7 +306,6 @@ def check_generate_minutes(meeting: Meeting, *, acting_user):
 def minutes_approved_by(decision: Decision):
     """The minutes an adopted decision on an "approval of minutes" item approves: those of
     the council's latest earlier meeting, if they exist and are not yet approved."""
-    from cms.models import MinutesPage
 
     item = decision.agenda_item
     if (
@@ -331,7 +329,6 @@ def minutes_approved_by(decision: Decision):
 
 
 def do_approve_minutes(minutes, decision: Decision):
-    from cms.models import MinutesApproval
 
     return MinutesApproval.objects.create(
         minutes=minutes,

@@ -15,6 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.archive.links import decision_url
+from cms.models.meetings import MeetingPage
+from cms.models.minutes import MinutesPage
+from cms.models.recommendations import RecommendationPage
+from cms.translation import in_reader_language
 from council import spreadsheets
 from council.models import Council
 from deliberation import chain, selectors
@@ -237,19 +242,6 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return response
 
 
-def decision_url(decision: Decision) -> str:
-    from django.urls import reverse
-
-    return reverse(
-        "cms:decision",
-        kwargs={
-            "council": decision.council.slug,
-            "year": decision.year,
-            "number": decision.number,
-        },
-    )
-
-
 CHANNEL_LABELS = {
     "room_roll_call": gettext_lazy("en salle (appel nominal)"),
     "show_of_hands": gettext_lazy("en salle (à main levée)"),
@@ -305,9 +297,6 @@ def detail(request: HttpRequest, council: str, year: int, number: int) -> HttpRe
             _("Aucune décision publique n° %(number)s/%(year)s pour ce conseil.")
             % {"number": number, "year": year},
         )
-    from cms.models import MeetingPage, MinutesPage, RecommendationPage
-    from cms.translation import in_reader_language
-
     text = decision.text_voted
     amendment_diff = None
     if text.get("kind") == "amendment":

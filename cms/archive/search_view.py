@@ -1,4 +1,4 @@
-"""Public views that are not Wagtail pages: search, feeds, calendars, PDF."""
+"""The site's search over its public pages (the decisions have the archive's own)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from wagtail.models import Locale, Page
 
-from cms.models import paginate
-from cms.search import clean_query
+from cms.archive.search import clean_query
+from cms.models.base import paginate
 
 SEARCH_PAGE_SIZE = 10
 

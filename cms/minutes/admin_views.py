@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cms import minutes
+from cms.minutes import minutes
 from deliberation.actions import ActionError
 from deliberation.models import Meeting
 

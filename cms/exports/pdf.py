@@ -4,6 +4,8 @@ meeting, its agenda, its proposals or its page change."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
@@ -12,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cms import selectors
+from cms.pages.agenda import meeting_agenda
 from deliberation.models import AgendaItem, Proposal, ProposalVersion
 
 # PDF/UA-1: tagged structure, document title and language, for screen readers.
@@ -64,7 +66,7 @@ def render_agenda_pack(page, request) -> bytes:
     # The pack is public: closed items are listed by title only, whoever downloads it.
     agenda = [
         {"item": item, "full": item.is_public, "proposals": proposals.get(item.pk, [])}
-        for item in selectors.meeting_agenda(meeting)
+        for item in meeting_agenda(meeting)
     ]
     html = render_to_string(
         "cms/agenda_pack.html",
@@ -101,14 +103,15 @@ def agenda_pack_response(page, request) -> HttpResponse:
     return response
 
 
-def render_minutes(page, request) -> bytes:
+def render_minutes(page, request, context: Callable[[Any], dict[str, Any]]) -> bytes:
+    """`context(page)` gives the minutes page's decisions and approval."""
     import weasyprint
 
     html = render_to_string(
         "cms/minutes_pdf.html",
         {
             "page": page,
-            **selectors.minutes_context(page),
+            **context(page),
             "page_url": page.get_full_url(request),
             "generated_at": timezone.now(),
             "LANGUAGE_CODE": get_language(),
@@ -118,23 +121,25 @@ def render_minutes(page, request) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def minutes_pdf(page, request) -> bytes:
+def minutes_pdf(
+    page, request, *, approval_ids: list[int], context: Callable[[Any], dict[str, Any]]
+) -> bytes:
     # The published revision and the approval are all the PDF depends on (decisions are
     # immutable).
-    from cms.models import MinutesApproval
-
-    approval = MinutesApproval.objects.filter(minutes_id=page.pk).values_list("pk", flat=True)
-    parts = [page.pk, page.live_revision_id, list(approval), get_language()]
+    parts = [page.pk, page.live_revision_id, approval_ids, get_language()]
     key = "cms:minutes:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     pdf = cache.get(key)
     if pdf is None:
-        pdf = render_minutes(page, request)
+        pdf = render_minutes(page, request, context)
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 
 
-def minutes_response(page, request) -> HttpResponse:
-    response = HttpResponse(minutes_pdf(page, request), content_type="application/pdf")
+def minutes_response(
+    page, request, *, approval_ids: list[int], context: Callable[[Any], dict[str, Any]]
+) -> HttpResponse:
+    pdf = minutes_pdf(page, request, approval_ids=approval_ids, context=context)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="proces-verbal-seance-{page.meeting_id}.pdf"'
     )

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from cms.models import NewsPage, RecommendationPage
+from cms.models.news import NewsPage
+from cms.models.recommendations import RecommendationPage
 
 FEED_SIZE = 20
 

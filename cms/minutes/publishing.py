@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.text import slugify
 from wagtail.models import Locale
 
+from cms.models.meetings import MeetingIndexPage, MeetingPage
 from cms.translation import alias_in_other_trees
 from deliberation.models import Meeting
 
@@ -16,8 +17,6 @@ def meeting_slug(meeting: Meeting) -> str:
 def ensure_meeting_page(meeting: Meeting, *, user=None, publish: bool = False):
     """The meeting's page under the meetings index of the default language, created as a
     draft the first time (the secretariat reviews and publishes or schedules it)."""
-    from cms.models import MeetingIndexPage, MeetingPage
-
     existing = MeetingPage.objects.filter(meeting=meeting, locale=Locale.get_default()).first()
     if existing is not None:
         return existing

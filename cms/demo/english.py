@@ -11,7 +11,7 @@ from typing import Any
 
 from wagtail.models import Locale, Page
 
-from cms.models import HomePage
+from cms.models.home import HomePage
 
 
 def _paragraphs(*texts: str) -> list[tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""The public record in other formats: PDF, iCalendar, RSS feeds and sitemaps."""

@@ -1,0 +1,117 @@
+"""The home page, plain pages (accessibility statement, legal notice…) and the council's
+page with its members."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models.base import BasePage, paginate
+from cms.pages.home import home_highlights
+from council.models import SEATED_ROLES
+from council.selectors import member_slug, members_by_role, seated_person
+from deliberation.selectors import member_record
+
+
+class HomePage(BasePage):
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("contenu"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_highlights(self))
+        return context
+
+
+class StandardPage(BasePage):
+    """Accessibility statement, legal notice, contact and other plain pages."""
+
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("contenu"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("page simple")
+
+
+class CouncilPage(RoutablePageMixin, BasePage):
+    """What the council is and who sits on it; the members come live from council/, each
+    with a page of their public record (membres/<name>-<number>/)."""
+
+    council = models.ForeignKey(
+        "council.Council",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("conseil"),
+    )
+    charter = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("charte et fonctionnement"),
+        help_text=_("Le règlement d'ordre intérieur, en langage clair."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("council"),
+        FieldPanel("intro"),
+        FieldPanel("charter"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("charter")]
+    parent_page_types = ["cms.HomePage"]
+
+    class Meta:
+        verbose_name = _("page du conseil")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["members_by_role"] = members_by_role(self.council)
+        for _role, mandates in context["members_by_role"]:
+            for mandate in mandates:
+                if mandate.role in SEATED_ROLES:
+                    mandate.member_path = self.reverse_subpage(
+                        "member", kwargs={"slug": member_slug(mandate.user)}
+                    )
+        return context
+
+    @path("", name="index")
+    def index(self, request):
+        return self.render(request)
+
+    @path("membres/<slug:slug>/", name="member")
+    def member(self, request, slug):
+        person = seated_person(self.council, slug)
+        if person is None:
+            raise Http404
+        canonical = member_slug(person)
+        if slug != canonical:
+            return redirect(
+                self.url + self.reverse_subpage("member", kwargs={"slug": canonical}),
+                permanent=True,
+            )
+        record = member_record(self.council_id, person.pk)
+        return self.render(
+            request,
+            template="cms/member_page.html",
+            context_overrides={
+                "person": person,
+                "record": record,
+                "votes": paginate(request, record.votes, per_page=50),
+            },
+        )
