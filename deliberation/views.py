@@ -123,12 +123,12 @@ def _render_page(
 
 def _closing(page: Page, room: live.RoomState, wanted: Any) -> Any:
     """The close confirmation the chair asked for (`?cloture=<ballot>`), while it is open."""
-    from deliberation import selectors
+    from deliberation import guards
 
     ballot = room.open_ballot
     if page.name != "chair" or ballot is None or str(wanted) != str(ballot.pk):
         return None
-    return selectors.close_preview(ballot, room.presence)
+    return guards.close_preview(ballot, room.presence)
 
 
 # --- Actions -------------------------------------------------------------------------------
