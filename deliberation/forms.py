@@ -17,7 +17,7 @@ from deliberation.models import Amendment, Attendance, Ballot, Choice, SpeakerRe
 from deliberation.text.sanitize import normalise_newlines
 
 if TYPE_CHECKING:
-    from deliberation.live import RoomState
+    from deliberation.live.state import RoomState
 
 MAX_COMMENT = 5000
 MAX_PARAGRAPH = 5000
