@@ -31,6 +31,7 @@ from council.staff_policy import CouncilStaffPermissionPolicy, is_council_staff
 from deliberation import consultation as service
 from deliberation.actions import ActionError
 from deliberation.models import Comment, Consultation
+from deliberation.selectors import consultations as consultation_reads
 
 
 class ConsultationAdminForm(WagtailAdminModelForm):
@@ -144,7 +145,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         except ActionError as error:
             messages.error(request, str(error))
         return redirect("deliberation_moderation")
-    pending, flagged = service.moderation_queue(user)  # type: ignore[arg-type]
+    pending, flagged = consultation_reads.moderation_queue(user)  # type: ignore[arg-type]
     return render(
         request,
         "deliberation/consultation_moderation.html",
