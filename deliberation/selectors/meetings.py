@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from deliberation import timekeeping
 from deliberation.models import (
     AgendaItem,
@@ -22,6 +24,7 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.all().order_by("sort_order", "pk"))
 
 
+@dataclasses.dataclass(frozen=True)
 class Speakers:
     current: SpeakerRequest | None
     queue: list[SpeakerRequest]
@@ -42,6 +45,7 @@ def speakers(item: AgendaItem) -> Speakers:
     return Speakers(current, queue, done)
 
 
+@dataclasses.dataclass(frozen=True)
 class MeetingState:
     meeting: Meeting
     items: list[AgendaItem]

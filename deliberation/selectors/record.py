@@ -32,6 +32,7 @@ def decisions_for(meeting: Meeting) -> QuerySet[Decision]:
     return Decision.objects.filter(meeting=meeting).select_related("ballot", "agenda_item")
 
 
+@dataclasses.dataclass(frozen=True)
 class AttendanceYear:
     year: int
     meetings: int
