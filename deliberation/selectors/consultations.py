@@ -48,8 +48,8 @@ def has_verified_account(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.email is None:
-        return user.has_usable_password() and user.login_letters.exists()
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+        return bool(user.has_usable_password() and user.login_letters.exists())
+    return bool(EmailAddress.objects.filter(user=user, verified=True).exists())
 
 
 def public_name(user: User) -> str:
