@@ -10,7 +10,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from council.origins import SameOriginValidator  # noqa: E402
-from deliberation.routing import websocket_urlpatterns  # noqa: E402
+from deliberation.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -12,6 +12,7 @@ they need it, so that a page asking about every member costs no query per member
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import rules
@@ -24,13 +25,15 @@ from deliberation.models import (
     AgendaItem,
     Attendance,
     Ballot,
-    BallotParticipation,
+    Decision,
     Meeting,
     SpeakerRequest,
-    Vote,
 )
 
 Refusal = str | None
+
+# Whose vote a seat carries: a read (deliberation.selectors), named here too for the actions.
+seat_owner = selectors.seat_owner
 
 
 def guard_permission(user: Any, permission: str, obj: Any, message: str) -> Refusal:
@@ -215,23 +218,8 @@ def guard_online_vote(ballot: Ballot, seat: selectors.Seat) -> Refusal:
     return None
 
 
-def seat_owner(seat: selectors.Seat, presence: selectors.Presence) -> Membership:
-    """Whose vote a seat carries: the proxy giver, the member a substitute replaces, or own."""
-    if seat.proxy_for is not None:
-        return seat.proxy_for
-    by_id = {m.pk: m for m in presence.memberships}
-    replaced = selectors.active_substitution(seat.voter, presence.attendance, by_id)
-    return replaced or seat.voter
-
-
-def voted_seats(ballot: Ballot) -> set[int]:
-    """The memberships whose vote the ballot already holds."""
-    model = BallotParticipation if ballot.is_secret else Vote
-    return set(model.objects.filter(ballot=ballot).values_list("seat_id", flat=True))
-
-
 def guard_already_voted(ballot: Ballot, owner: Membership) -> Refusal:
-    if owner.pk in voted_seats(ballot):
+    if owner.pk in selectors.voted_seat_ids(ballot):
         return _("Ce vote a déjà été enregistré.")
     return None
 
@@ -257,3 +245,47 @@ def guard_close_ballot(ballot: Ballot, presence: selectors.Presence) -> Refusal:
             return _("Saisissez d'abord les totaux des bulletins papier de la salle.")
         return _("Saisissez d'abord les totaux du vote à main levée de la salle.")
     return None
+
+
+# --- Closing a ballot, previewed -------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ClosePreview:
+    """What closing an open ballot would record, stated to the chair before they confirm."""
+
+    ballot: Ballot
+    votes_cast: int
+    voters: int  # votes that may be cast now (seats)
+    quorum: selectors.Quorum
+    totals: dict[str, int]
+    outcome: str
+    blocked: str  # why the close would be refused now, or ""
+
+    @property
+    def quorum_sentence(self) -> str:
+        return selectors.quorum_sentence(self.quorum)
+
+    @property
+    def not_voted(self) -> int:
+        return max(self.voters - self.votes_cast, 0)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Decision.Outcome(self.outcome).label) if self.outcome else ""
+
+
+def close_preview(ballot: Ballot, presence: selectors.Presence) -> ClosePreview:
+    """The turnout, quorum and outcome a close would record (the same rules as the close)."""
+    # A secret ballot's urn is opened by its close alone: counts watched while votes come in
+    # would tell the chair each new vote. The preview states turnout and quorum only.
+    totals = {} if ballot.is_secret else selectors.tally(ballot).totals
+    return ClosePreview(
+        ballot=ballot,
+        votes_cast=selectors.votes_cast(ballot),
+        voters=len(presence.seats),
+        quorum=presence.quorum,
+        totals=totals,
+        outcome=selectors.outcome(ballot.rule, presence.quorum, totals) if totals else "",
+        blocked=guard_close_ballot(ballot, presence) or "",
+    )

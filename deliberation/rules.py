@@ -12,6 +12,7 @@ from typing import Any
 import rules
 
 from council import rules as council_rules
+from deliberation import selectors
 from deliberation.models import (
     AgendaItem,
     Amendment,
@@ -105,8 +106,6 @@ is_meeting_staff = is_meeting_chair | is_meeting_secretariat
 @rules.predicate
 def can_vote_in(user, obj) -> bool:
     """The user holds a seat in the meeting right now (own vote, substitution or proxy)."""
-    from deliberation import selectors
-
     meeting = meeting_of(obj)
     if meeting is None or not getattr(user, "is_authenticated", False):
         return False

@@ -5,7 +5,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from cms.archive import views as archive
-from deliberation.consultation import public_consultations
+from deliberation.selectors.consultations import public_consultations
 
 
 class AllLanguagesSitemap(Sitemap):

@@ -1,7 +1,7 @@
 """Writes of public consultations: open one (the admin's save), comment, flag, moderate.
 
 The house pattern (`check_*` → `do_*`, deliberation.actions.common); the reads the pages need
-are in deliberation.consultation. What a write tells people (subscribers when a
+are in deliberation.selectors.consultations. What a write tells people (subscribers when a
 consultation opens or closes soon, the author of a moderated comment by e-mail) leaves as a
 typed event once the transaction commits (deliberation.actions.notices).
 """
@@ -22,9 +22,9 @@ from council.models import User
 from deliberation import events
 from deliberation.actions.comments import clean_comment_body
 from deliberation.actions.common import ActionError, audit, clean_text, meeting_event
-from deliberation.consultation import Status, has_verified_account, state_of
 from deliberation.models import AgendaItem, Comment, CommentFlag, Consultation
 from deliberation.rules import meeting_of
+from deliberation.selectors.consultations import Status, has_verified_account, state_of
 from deliberation.text import sanitize
 
 TITLE_MAX = 200

@@ -2,7 +2,7 @@
 
 `check_record_contribution` cleans what was typed (name, phone, e-mail, date received, text)
 and checks the mediator's right; `do_record_contribution` stores it under a fresh receipt
-code (deliberation.mediation reads and formats codes) and logs who typed it in.
+code (deliberation.selectors.mediation reads and formats codes) and logs who typed it in.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from council.models import User
 from deliberation.actions.common import ActionError, audit, clean_text
-from deliberation.mediation import CODE_ALPHABET, CODE_LENGTH, Channel
 from deliberation.models import AgendaItem, Contribution, Proposal
+from deliberation.selectors.mediation import CODE_ALPHABET, CODE_LENGTH, Channel
 from deliberation.text import sanitize
 
 # A letter can take a while to reach the desk; older than this is a typing mistake.

@@ -20,9 +20,9 @@ from wagtail.admin.menu import MenuItem
 
 from council.staff_policy import is_council_staff
 from deliberation import actions
-from deliberation import consultation as service
 from deliberation.actions import ActionError
 from deliberation.models import Comment
+from deliberation.selectors import consultations as consultation_reads
 
 
 def moderation_queue(request: HttpRequest) -> HttpResponse:
@@ -58,7 +58,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         except ActionError as error:
             messages.error(request, str(error))
         return redirect("deliberation_moderation")
-    pending, flagged = service.moderation_queue(user)  # type: ignore[arg-type]
+    pending, flagged = consultation_reads.moderation_queue(user)  # type: ignore[arg-type]
     return render(
         request,
         "deliberation/consultation_moderation.html",

@@ -48,7 +48,7 @@ class Contribution(models.Model):
     # Sanitised once, on write (deliberation.text.sanitize); safe to render as is.
     body = models.TextField(_("texte transcrit"))
     consent_to_publish = models.BooleanField(_("accord pour publier"), default=False)
-    # Unambiguous characters only (see deliberation.mediation), stored without the dash.
+    # Unambiguous characters only (see deliberation.selectors.mediation), stored without the dash.
     receipt_code = models.CharField(_("code de suivi"), max_length=12, unique=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -51,3 +51,31 @@ def paragraph_map(length: int, operations: Sequence[Mapping[str, Any]]) -> dict[
             mapping[n] = position
         position += inserted.get(n, 0)
     return mapping
+
+
+def carry_over(
+    operations: Sequence[Mapping[str, Any]],
+    merges: Sequence[tuple[int, Sequence[Mapping[str, Any]]]],
+    length: int,
+) -> list[dict[str, Any]]:
+    """An amendment's operations with their paragraph numbers moved to the current version.
+
+    `merges` are the amendments merged since the amendment's base, oldest first: for each,
+    the length of the text it applied to and its operations; `length` is the current text's.
+    A paragraph that was deleted keeps its old number, bounded by the current text's length:
+    the author reviews every row before restating it.
+    """
+    numbers = {int(o["paragraph"]): int(o["paragraph"]) for o in operations}
+    for before, merged in merges:
+        mapping = paragraph_map(before, merged)
+        numbers = {old: mapping.get(now, now) for old, now in numbers.items()}
+    return [
+        {
+            **o,
+            "paragraph": max(
+                0 if o["op"] == INSERT_AFTER else 1,
+                min(numbers[int(o["paragraph"])], length),
+            ),
+        }
+        for o in operations
+    ]

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from deliberation import actions
-from deliberation import consultation as service
 from deliberation.actions import COMMENT_MAX, ActionError
 from deliberation.forms import TextareaField
 from deliberation.models import Comment, Consultation
+from deliberation.selectors import consultations as consultation_reads
 
 
 class ConsultationCommentForm(forms.Form):
@@ -50,7 +50,7 @@ class FlagForm(forms.Form):
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    consultation = service.get_public_consultation(consultation_id)
+    consultation = consultation_reads.get_public_consultation(consultation_id)
     if consultation is None:
         raise Http404(_("Consultation introuvable."))
     return consultation
@@ -73,7 +73,7 @@ def _render(
     reply_to: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = service.consultation_page(consultation, request.user)
+    page = consultation_reads.consultation_page(consultation, request.user)
     user = request.user
     if reply_to is None:
         reply_to = _int(request.GET.get("repondre"))
@@ -90,7 +90,7 @@ def _render(
         {
             "data": page,
             "consultation": consultation,
-            "can_comment": service.has_verified_account(user),
+            "can_comment": consultation_reads.has_verified_account(user),
             "comment_form": comment_form
             or ConsultationCommentForm(initial={"parent": reply_to} if reply_to else None),
             "reply_to": reply_to,
@@ -106,7 +106,9 @@ def _render(
 @require_GET
 def consultation_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "deliberation/consultation_list.html", {"data": service.consultation_list()}
+        request,
+        "deliberation/consultation_list.html",
+        {"data": consultation_reads.consultation_list()},
     )
 
 

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from deliberation import actions, mediation
+from deliberation import actions
 from deliberation.forms import TextareaField
 from deliberation.models import AgendaItem, Contribution, Meeting, Proposal
+from deliberation.selectors import mediation as mediation_reads
 
 # Enough for a family checking a few codes at the EPN, too few to walk the code space.
 FOLLOWUP_LIMIT = 10
@@ -106,7 +107,7 @@ def _desk_user(request: HttpRequest) -> None:
 def desk(request: HttpRequest) -> HttpResponse:
     _desk_user(request)
     user = request.user
-    form = ContributionForm(request.POST or None, targets=mediation.desk_targets(user))  # type: ignore[arg-type]
+    form = ContributionForm(request.POST or None, targets=mediation_reads.desk_targets(user))  # type: ignore[arg-type]
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -130,7 +131,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(
                     "deliberation:mediation_slip",
-                    code=mediation.format_code(contribution.receipt_code),
+                    code=mediation_reads.format_code(contribution.receipt_code),
                 )
         status = 400
     return render(
@@ -138,8 +139,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "deliberation/mediation_desk.html",
         {
             "form": form,
-            "recent": mediation.recent_contributions(user),  # type: ignore[arg-type]
-            "format_code": mediation.format_code,
+            "recent": mediation_reads.recent_contributions(user),  # type: ignore[arg-type]
+            "format_code": mediation_reads.format_code,
         },
         status=status,
     )
@@ -148,7 +149,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 @login_required
 def slip(request: HttpRequest, code: str) -> HttpResponse:
     _desk_user(request)
-    contribution = mediation.contribution_for_slip(code)
+    contribution = mediation_reads.contribution_for_slip(code)
     if contribution is None or not request.user.has_perm(
         "deliberation.view_contribution_slip", contribution.agenda_item
     ):
@@ -158,9 +159,9 @@ def slip(request: HttpRequest, code: str) -> HttpResponse:
         "deliberation/mediation_slip.html",
         {
             "contribution": contribution,
-            "code": mediation.format_code(contribution.receipt_code),
+            "code": mediation_reads.format_code(contribution.receipt_code),
             "followup_url": request.build_absolute_uri(
-                f"{_followup_path()}?code={mediation.format_code(contribution.receipt_code)}"
+                f"{_followup_path()}?code={mediation_reads.format_code(contribution.receipt_code)}"
             ),
             "followup_home": request.build_absolute_uri(_followup_path()),
         },
@@ -200,7 +201,7 @@ def followup(request: HttpRequest) -> HttpResponse:
             context["empty"] = True
             status = 400
         else:
-            result = mediation.followup(raw)
+            result = mediation_reads.followup(raw)
             context["result"] = result
             if result is None:
                 status = 404
@@ -218,5 +219,5 @@ def item_contributions(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "deliberation/mediation_item.html",
-        {"data": mediation.item_contributions(item), "item": item},
+        {"data": mediation_reads.item_contributions(item), "item": item},
     )

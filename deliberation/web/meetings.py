@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from deliberation import events, forms, live, selectors
+from deliberation import events, forms, guards, live
 from deliberation.models import Meeting
 from deliberation.web import console, room
 from deliberation.web.controls import Refused
@@ -120,7 +120,7 @@ def _closing(page: Page, room: live.RoomState, wanted: Any) -> Any:
     ballot = room.open_ballot
     if page.name != "chair" or ballot is None or str(wanted) != str(ballot.pk):
         return None
-    return selectors.close_preview(ballot, room.presence)
+    return guards.close_preview(ballot, room.presence)
 
 
 # --- Actions -------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ def page_types() -> dict[str, str]:
     """One address for each public page type of the demo (Django must be set up)."""
     from cms.archive import views as archive
     from cms.models import MeetingPage, NewsPage, RecommendationPage
-    from deliberation.consultation import public_consultations
     from deliberation.models import Meeting
+    from deliberation.selectors.consultations import public_consultations
 
     meeting_page = MeetingPage.objects.live().order_by("-meeting__start").first()
     live = Meeting.objects.filter(state=Meeting.State.IN_SESSION).first() or meeting_page.meeting

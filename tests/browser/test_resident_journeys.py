@@ -140,10 +140,10 @@ def recommendation(demo_site_live) -> dict[str, Any]:
 
 
 def _contribution(code: str) -> dict[str, Any] | None:
-    from deliberation import mediation
     from deliberation.models import Contribution
+    from deliberation.selectors.mediation import normalise_code
 
-    normalised = mediation.normalise_code(code)
+    normalised = normalise_code(code)
     row = Contribution.objects.filter(receipt_code=normalised).select_related("recorded_by").first()
     if row is None:
         return None

@@ -16,8 +16,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from council.models import User
-from deliberation.consultation import public_consultations
 from deliberation.models import Contribution, Meeting
+from deliberation.selectors.consultations import public_consultations
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

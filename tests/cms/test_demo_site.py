@@ -19,8 +19,8 @@ from cms.models import (
     RecommendationPage,
     StandardPage,
 )
-from deliberation.consultation import public_consultations
 from deliberation.models import Decision
+from deliberation.selectors.consultations import public_consultations
 
 
 def sitemap_paths(client: Client) -> list[str]:

@@ -11,7 +11,7 @@ from wagtail.models import Locale
 
 from cms.archive import views as archive
 from cms.models import HomePage, MeetingPage, NewsPage, RecommendationPage, StandardPage
-from deliberation.consultation import public_consultations
+from deliberation.selectors.consultations import public_consultations
 from tests.cms.conftest import add_news
 
 HOST = "http://testserver"

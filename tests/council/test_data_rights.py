@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from council import data_rights
 from council.models import Role, User
-from deliberation import actions, mediation
+from deliberation import actions
 from deliberation.models import Comment, Contribution, Proposal
+from deliberation.selectors import mediation as mediation_reads
 from tests.factories import PASSWORD, make_membership, make_user
 
 PAGE = "/espace/mes-donnees/"
@@ -180,5 +181,5 @@ def test_a_resident_contribution_counts_survive_the_mediators_deletion(council, 
         recorded_by=mediator,
     )
     data_rights.check_delete_account(mediator, PASSWORD, True, acting_user=mediator)
-    assert mediation.followup("K7M-4QX") is not None
-    assert mediation.item_contributions(proposal.agenda_item).total == 1
+    assert mediation_reads.followup("K7M-4QX") is not None
+    assert mediation_reads.item_contributions(proposal.agenda_item).total == 1

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from council.models import Role
 from deliberation import actions
-from deliberation import consultation as service
 from deliberation.actions import COMMENT_MAX, ActionError
 from deliberation.models import AuditEntry, Comment, CommentFlag, Consultation, Contribution
+from deliberation.selectors import consultations as consultation_reads
 from tests.council.account_helpers import give_totp
 from tests.factories import make_membership, make_user
 
@@ -325,9 +325,9 @@ def test_flag_then_hide_with_reason_shown_publicly_and_author_told(
     response = client.post(url(consultation) + f"signaler/{comment.pk}/", {"reason": ""})
     assert response.status_code == 400
 
-    pending, flagged = service.moderation_queue(people.secretary.user)
+    pending, flagged = consultation_reads.moderation_queue(people.secretary.user)
     assert [c.pk for c in flagged] == [comment.pk] and pending == []
-    assert service.moderation_queue(people.members[0].user) == ([], [])
+    assert consultation_reads.moderation_queue(people.members[0].user) == ([], [])
 
     with pytest.raises(ActionError):
         actions.check_hide_comment(comment, "x", acting_user=people.members[0].user)
@@ -341,7 +341,7 @@ def test_flag_then_hide_with_reason_shown_publicly_and_author_told(
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HIDDEN
     assert not CommentFlag.objects.filter(comment=comment, resolved_at__isnull=True).exists()
-    assert service.moderation_queue(people.secretary.user) == ([], [])
+    assert consultation_reads.moderation_queue(people.secretary.user) == ([], [])
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [resident.email]
     assert "Donnée personnelle d'un tiers" in mailoutbox[0].body
     client.logout()
@@ -419,7 +419,7 @@ def test_counts_by_channel_join_online_comments_and_consented_mediated_ones(
     )
     hidden = actions.check_add_consultation_comment(consultation, "Trois", acting_user=resident)
     actions.check_hide_comment(hidden, "Hors sujet", acting_user=people.secretary.user)
-    page = service.consultation_page(consultation, None)
+    page = consultation_reads.consultation_page(consultation, None)
     counts = {row.channel: row.count for row in page.by_channel}
     assert counts == {"online": 2, "phone": 2, "letter": 1}
     assert page.total == 5
@@ -511,14 +511,17 @@ def test_the_demo_seeds_an_open_and_a_closed_consultation(demo_site, client):
 
     open_one = Consultation.objects.get(title=OPEN_TITLE)
     closed = Consultation.objects.get(title=CLOSED_TITLE)
-    assert service.state_of(open_one) == "open" and service.state_of(closed) == "closed"
+    assert (
+        consultation_reads.state_of(open_one) == "open"
+        and consultation_reads.state_of(closed) == "closed"
+    )
     statuses = list(open_one.comments.values_list("status", flat=True))
     assert statuses.count("hidden") == 1 and statuses.count("pending") == 1
     assert open_one.comments.filter(parent__isnull=False).exists()
     page = client.get(url(open_one)).content.decode()
     assert HIDDEN_TEXT in page and "Donnée personnelle d&#x27;un tiers" in page
     assert "maisons multiservices dans les villages" not in page  # pending stays hidden
-    data = service.consultation_page(open_one, None)
+    data = consultation_reads.consultation_page(open_one, None)
     assert {row.channel for row in data.by_channel} >= {"online", "phone"}
     assert "est close depuis le" in client.get(url(closed)).content.decode()
     # Every demo proposal carries its "En bref".

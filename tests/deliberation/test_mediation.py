@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from council.models import Role
-from deliberation import actions, mediation
+from deliberation import actions
 from deliberation.models import AgendaItem, AuditEntry, Contribution, Decision, Meeting
+from deliberation.selectors import mediation as mediation_reads
 from deliberation.selectors import public_decisions
 from tests.deliberation.test_events import open_ballot, start_session
 from tests.factories import make_council, make_membership, make_user
@@ -55,7 +56,7 @@ def test_codes_use_only_unambiguous_characters_and_read_in_two_groups():
     for code in codes:
         assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{6}", code), code
         assert not set(code) & set("01OILU")
-    assert mediation.format_code("K7M4QX") == "K7M-4QX"
+    assert mediation_reads.format_code("K7M4QX") == "K7M-4QX"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_codes_use_only_unambiguous_characters_and_read_in_two_groups():
     ],
 )
 def test_typed_codes_are_normalised_or_refused(typed, stored):
-    assert mediation.normalise_code(typed) == stored
+    assert mediation_reads.normalise_code(typed) == stored
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_a_mediator_records_a_phone_contribution(item, mediator):
     assert "<script>" not in contribution.body
     assert "&lt;script&gt;" in contribution.body
     assert contribution.body.startswith("<p>") and "<br>" in contribution.body
-    assert mediation.normalise_code(contribution.receipt_code) == contribution.receipt_code
+    assert mediation_reads.normalise_code(contribution.receipt_code) == contribution.receipt_code
     entry = AuditEntry.objects.get(action="contribution_recorded")
     assert entry.actor == mediator
     assert entry.meeting == item.meeting
@@ -284,7 +285,7 @@ def test_a_contribution_through_the_desk_gives_a_printable_slip(client, item, me
     )
     assert response.status_code == 302
     contribution = Contribution.objects.get()
-    code = mediation.format_code(contribution.receipt_code)
+    code = mediation_reads.format_code(contribution.receipt_code)
     assert response["Location"] == f"/guichet/recu/{code}/"
     assert contribution.recorded_by == mediator
     assert contribution.channel == "counter"
@@ -350,7 +351,7 @@ def test_forged_targets_and_mediator_fields_are_refused(client, people, meeting,
 
 def test_the_slip_is_only_for_the_desk(client, people, item, mediator):
     contribution = record(item, mediator)
-    url = f"/guichet/recu/{mediation.format_code(contribution.receipt_code)}/"
+    url = f"/guichet/recu/{mediation_reads.format_code(contribution.receipt_code)}/"
     client.force_login(people.members[0].user)
     assert client.get(url).status_code == 403
     other = make_membership(Role.MEDIATOR, make_council()).user
@@ -385,7 +386,7 @@ def test_a_code_shows_the_status_then_what_the_council_decided(client, people, m
     response = client.get(FOLLOWUP, {"code": typed})
     assert response.status_code == 200
     html = response.content.decode()
-    assert mediation.format_code(contribution.receipt_code) in html
+    assert mediation_reads.format_code(contribution.receipt_code) in html
     assert "reçue par téléphone" in html
     assert "en cours d&#x27;examen" in html or "en cours d'examen" in html
     assert "n'est pas publiée" in html or "n&#x27;est pas publiée" in html
@@ -429,7 +430,7 @@ def test_a_closed_session_decision_is_not_shown_to_a_code_holder(client, people,
 def test_unknown_malformed_and_expired_codes_get_the_same_message(client, item, mediator):
     contribution = record(item, mediator)
     Contribution.objects.filter(pk=contribution.pk).update(
-        created_at=timezone.now() - mediation.CODE_VALIDITY - datetime.timedelta(days=1)
+        created_at=timezone.now() - mediation_reads.CODE_VALIDITY - datetime.timedelta(days=1)
     )
     blocks = set()
     for code in (contribution.receipt_code, "ZZZ-ZZZ", "K7M-4Q0", "x" * 500, "é🙂"):
@@ -451,7 +452,7 @@ def test_lookups_are_rate_limited_per_address(client, item, mediator):
     assert response.status_code == 429
     html = response.content.decode()
     assert "Trop de" in html
-    assert mediation.format_code(contribution.receipt_code) not in html.split("value=")[0]
+    assert mediation_reads.format_code(contribution.receipt_code) not in html.split("value=")[0]
     # Another address is not throttled, and the page without a code never is.
     assert client.get(FOLLOWUP).status_code == 200
     other = client.get(FOLLOWUP, {"code": contribution.receipt_code}, REMOTE_ADDR="10.0.0.9")
@@ -523,7 +524,7 @@ def test_the_demo_seeds_mediated_contributions_on_the_draft_recommendation(db, c
     assert item.meeting.title == UPCOMING_TITLE
     assert {c.proposal for c in seeded} == {item.proposals.get()}
     assert {c.recorded_by.email for c in seeded} == {"guichet@example.org"}
-    data = mediation.item_contributions(item)
+    data = mediation_reads.item_contributions(item)
     assert {row.channel: row.count for row in data.by_channel} == {
         "phone": 2,
         "letter": 1,

@@ -10,7 +10,8 @@ from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from council.asgi import application
-from deliberation import consumers, events
+from deliberation import events
+from deliberation.live import consumers
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

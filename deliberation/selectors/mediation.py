@@ -1,13 +1,7 @@
-"""The mediation desk (guichet): what residents without a computer tell the council.
+"""Reads of the mediation desk: receipt codes as typed and shown, what the desk may record
+on, what it recorded, the counts by channel, and the public follow-up of a code (/suivi/).
 
-A mediator (counter, telephone or EPN staff, or the secretariat) types in an opinion received
-by phone, letter, at the counter, at the EPN or by e-mail, on an agenda item or a proposal.
-The resident gets a receipt code to read over the phone or print on a slip; the public page
-/suivi/ shows, for that code, what became of the item. Without consent to publish, the
-contribution is counted and forwarded to the council, never shown.
-
-The write (`check_record_contribution` → `do_record_contribution`) is in
-deliberation.actions.mediation; here are the receipt codes and the reads the pages need.
+The writes are deliberation.actions.mediation's.
 """
 
 from __future__ import annotations
@@ -25,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from council.models import User
 from deliberation.models import AgendaItem, Contribution, Decision, Meeting, Proposal
-from deliberation.selectors import public_decisions
+from deliberation.selectors.record import public_decisions
 
 # Crockford's base32 without the characters read aloud or written by hand ambiguously:
 # no 0/O, 1/I/L, nor U. Six of these give 729 million codes.
@@ -33,6 +27,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 6
 # Long enough to follow an item through its meeting and the college's answer.
 CODE_VALIDITY = datetime.timedelta(days=365)
+
 Channel = Contribution.Channel
 
 
@@ -55,7 +50,7 @@ def normalise_code(raw: Any) -> str | None:
     return code
 
 
-# --- Reads ---------------------------------------------------------------------------------
+# --- The desk and the follow-up ------------------------------------------------------------
 
 
 def desk_targets(user: User) -> list[tuple[AgendaItem, list[Proposal]]]:

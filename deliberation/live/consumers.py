@@ -32,7 +32,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from deliberation import events, live
+from deliberation import events
+from deliberation.live.audience import allowed_audiences, socket_user
 
 logger = logging.getLogger(__name__)
 
@@ -195,8 +196,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         audience = (query.get("audience") or [events.PUBLIC])[0]
-        user = await database_sync_to_async(live.socket_user)(self.scope)
-        allowed = await database_sync_to_async(live.allowed_audiences)(user, meeting_id)
+        user = await database_sync_to_async(socket_user)(self.scope)
+        allowed = await database_sync_to_async(allowed_audiences)(user, meeting_id)
         if allowed is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return

@@ -1,15 +1,8 @@
-"""Public consultations: residents comment on an agenda item or a proposal for a period.
+"""Reads of public consultations: their state, who may comment, the public list and page,
+and the secretariat's moderation queue. Each runs a fixed number of queries whatever the
+number of comments.
 
-The secretariat opens a consultation in the Wagtail admin (its save comes through
-`check_save_consultation`). Residents with a verified account comment and reply one level
-deep; the consultation's moderation mode decides whether a comment waits for the
-secretariat ("before") or shows at once ("after"). Anyone logged in may flag a comment;
-the secretariat publishes or hides with a reason that the page shows in place of the text,
-and the author is told by e-mail. The chair hides a comment in the members' room through
-the same action.
-
-The writes (`check_*` → `do_*`) are in deliberation.actions.consultations; here are the
-reads the pages need, with a query count that does not grow with the number of comments.
+The writes are deliberation.actions.consultations'.
 """
 
 from __future__ import annotations
@@ -26,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.models import User
-from deliberation.mediation import ChannelCount
 from deliberation.models import (
     Comment,
     CommentFlag,
@@ -35,6 +27,7 @@ from deliberation.models import (
     Meeting,
     ProposalVersion,
 )
+from deliberation.selectors.mediation import ChannelCount
 
 Status = Comment.Status
 State = Literal["upcoming", "open", "closed"]
@@ -55,11 +48,8 @@ def has_verified_account(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.email is None:
-        return user.has_usable_password() and user.login_letters.exists()
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
-# --- Reads ----------------------------------------------------------------------------------
+        return bool(user.has_usable_password() and user.login_letters.exists())
+    return bool(EmailAddress.objects.filter(user=user, verified=True).exists())
 
 
 def public_name(user: User) -> str:

@@ -1,0 +1,129 @@
+"""The fragments a page is made of, and which of them each event changes.
+
+A page is a set of fragments, each an element with a stable id rendered by one template
+under `templates/deliberation/fragments/`. The full pages include those templates; after an
+event, the push renders the fragments that event changed, once per audience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deliberation import events
+
+PUBLIC, MEMBERS, STAFF, SCREEN = events.PUBLIC, events.MEMBERS, events.STAFF, events.SCREEN
+# The pages people read; the room's screen has its one fragment of its own.
+ALL = frozenset({PUBLIC, MEMBERS, STAFF})
+INSIDE = frozenset({MEMBERS, STAFF})
+
+
+SCREEN_FRAGMENT = "screen"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    key: str
+    template: str
+    audiences: frozenset[str] = ALL
+
+
+# Fragments shared by an audience. The key is the element's id in every page.
+FRAGMENTS: dict[str, Fragment] = {
+    fragment.key: fragment
+    for fragment in (
+        Fragment("live-status", "deliberation/fragments/status.html"),
+        Fragment("live-agenda", "deliberation/fragments/agenda.html"),
+        Fragment("live-item", "deliberation/fragments/item.html"),
+        Fragment("live-speakers", "deliberation/fragments/speakers.html"),
+        Fragment("live-attendance", "deliberation/fragments/attendance.html"),
+        Fragment("live-ballots", "deliberation/fragments/ballots.html"),
+        Fragment("live-participate", "deliberation/fragments/participate.html", INSIDE),
+        Fragment("console-items", "deliberation/fragments/console_items.html", frozenset({STAFF})),
+        Fragment(
+            "console-ballots", "deliberation/fragments/console_ballots.html", frozenset({STAFF})
+        ),
+        Fragment(
+            "console-roll-call", "deliberation/fragments/console_roll_call.html", frozenset({STAFF})
+        ),
+        Fragment(
+            "console-attendance",
+            "deliberation/fragments/console_attendance.html",
+            frozenset({STAFF}),
+        ),
+        Fragment(
+            "console-timekeeping",
+            "deliberation/fragments/console_timekeeping.html",
+            frozenset({STAFF}),
+        ),
+        Fragment(SCREEN_FRAGMENT, "deliberation/fragments/screen.html", frozenset({SCREEN})),
+    )
+}
+
+# A user's own fragments; their element id carries the meeting id, since one user's group
+# serves every meeting page that user has open.
+USER_FRAGMENTS: dict[str, str] = {
+    "my-vote": "deliberation/fragments/my_vote.html",
+    "my-amendments": "deliberation/fragments/my_amendments.html",
+    "my-participation": "deliberation/fragments/my_participation.html",
+}
+
+
+def user_fragment_id(key: str, meeting_id: int) -> str:
+    return f"{key}-{meeting_id}"
+
+
+_ITEM = ("live-status", "live-agenda", "live-item", "live-speakers", "live-ballots")
+_ITEM_STAFF = (
+    "live-participate",
+    "console-items",
+    "console-ballots",
+    "console-roll-call",
+    "console-timekeeping",
+)
+_TEXT = ("live-item", "live-participate", "console-ballots")
+_BALLOT = ("live-ballots", "console-ballots", "console-roll-call")
+_PRESENCE = ("live-attendance", "console-attendance", "console-roll-call")
+# Whether a member may ask for the floor: the queue changed.
+_FLOOR = ("my-participation",)
+
+# Which fragments each event type changes; in the second place, which of each seated
+# member's own fragments change too (`True`: all of them; `False`: none). An event type
+# missing here re-renders everything.
+EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool | tuple[str, ...]]] = {
+    "deliberation.meeting_opened": (("live-status", "live-agenda", *_ITEM_STAFF), True),
+    "deliberation.meeting_closed": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.agenda_changed": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.item_opened": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.item_closed": ((*_ITEM, *_ITEM_STAFF), True),
+    "deliberation.attendance_changed": ((*_PRESENCE, "live-status"), True),
+    "deliberation.proxy_given": ((*_PRESENCE,), True),
+    "deliberation.proposal_created": (_TEXT, False),
+    "deliberation.amendment_proposed": (_TEXT, False),
+    "deliberation.amendment_withdrawn": (_TEXT, False),
+    "deliberation.amendment_rebased": (_TEXT, False),
+    "deliberation.comment_added": (("live-item",), False),
+    "deliberation.comment_moderated": (("live-item",), False),
+    "deliberation.speakers_changed": (("live-speakers", "console-timekeeping"), _FLOOR),
+    "deliberation.speaking_time_changed": (("live-speakers", "console-timekeeping"), False),
+    "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
+    "deliberation.vote_count_changed": (_BALLOT, False),
+    "deliberation.version_merged": (_TEXT, False),
+    "deliberation.ballot_closed": ((*_BALLOT, *_TEXT), True),
+}
+# Events sent to a user group re-render these of that user's own fragments (all if unlisted).
+USER_EVENT_FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "deliberation.own_vote_recorded": ("my-vote",),
+}
+
+
+# Events the room's screen does not show (comments stay on the pages people read).
+SCREEN_SILENT = frozenset({"deliberation.comment_added", "deliberation.comment_moderated"})
+
+
+def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool | tuple[str, ...]]:
+    if event_type not in EVENT_FRAGMENTS:
+        return tuple(FRAGMENTS), True
+    keys, users = EVENT_FRAGMENTS[event_type]
+    if event_type not in SCREEN_SILENT:
+        keys = (*keys, SCREEN_FRAGMENT)
+    return keys, users

@@ -1,0 +1,204 @@
+"""Rendering fragments: a page's, an audience's after an event, a user's own.
+
+A push is rendered once per audience (and language), never once per watcher; one reading
+of the room serves every audience as far as each may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from deliberation import events
+from deliberation.live.announcements import announcement
+from deliberation.live.fragments import (
+    FRAGMENTS,
+    MEMBERS,
+    SCREEN,
+    SCREEN_FRAGMENT,
+    USER_EVENT_FRAGMENTS,
+    USER_FRAGMENTS,
+    fragments_for,
+    user_fragment_id,
+)
+from deliberation.live.state import RoomState, room_state
+from deliberation.models import (
+    Amendment,
+    Meeting,
+)
+
+
+def render_fragment(key: str, room: RoomState, request: Any = None) -> str:
+    fragment = FRAGMENTS[key]
+    context = {"room": room, "fragment_id": key, "audience": room.audience}
+    return render_to_string(fragment.template, context, request=request)
+
+
+def render_room(
+    room: RoomState, keys: Iterable[str] | None = None, request: Any = None
+) -> dict[str, str]:
+    wanted = FRAGMENTS if keys is None else keys
+    return {
+        key: render_fragment(key, room, request)
+        for key in wanted
+        if room.audience in FRAGMENTS[key].audiences
+    }
+
+
+def render_user(
+    room: RoomState, request: Any = None, keys: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The room's user's own fragments: ballot papers, amendments they may act on."""
+    context = {"room": room, "audience": room.audience, "viewer": room.user}
+    out: dict[str, str] = {}
+    wanted = USER_FRAGMENTS if keys is None else keys
+    for key in wanted:
+        template = USER_FRAGMENTS[key]
+        fragment_id = user_fragment_id(key, room.meeting.pk)
+        out[fragment_id] = render_to_string(
+            template, {**context, "fragment_id": fragment_id}, request=request
+        )
+    return out
+
+
+def _in_language(language: str | None, function: Callable[[], Any]) -> Any:
+    # A push is rendered outside any request, once per language its watchers read.
+    with translation.override(events.language_or_default(language)):
+        return function()
+
+
+def iter_meeting_fragments(
+    meeting_id: int, event: events.Event, language: str | None = None
+) -> Iterator[tuple[str, dict[str, str], str]]:
+    """(audience, {fragment id: html}, announcement) for a meeting-wide event, in `language`,
+    one audience at a time, so that each can be sent while the next is rendered."""
+    keys, _users = fragments_for(event.type)
+    meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+    if meeting is None:
+        return
+    first: RoomState | None = None
+    for audience in events.AUDIENCES:
+        if audience == SCREEN and SCREEN_FRAGMENT not in keys:
+            continue
+        room = RoomState(meeting, audience)
+        if first is not None:
+            # One reading of the room serves every audience, as far as each may see it.
+            room.__dict__.update(_readable_by(room, first))
+
+        def render(room: RoomState = room) -> tuple[dict[str, str], str]:
+            return render_room(room, keys), announcement(event, room)
+
+        fragments, sentence = _in_language(language, render)
+        first = first or room
+        yield audience, fragments, sentence
+
+
+# What one reading of the room serves to every audience, and what only to those who see
+# the current item (a closed-session item is hidden from the public).
+_MEETING_READS = {"items", "current_item", "presence"}
+_ITEM_READS = {"item", "ballots", "open_ballot", "proposals"}
+
+
+def _readable_by(room: RoomState, source: RoomState) -> dict[str, Any]:
+    wanted = set(_MEETING_READS)
+    item = source.__dict__.get("item")
+    # The source saw the item: whoever else may see it sees the same.
+    if item is not None and (room.is_inside or item.is_public):
+        wanted |= _ITEM_READS
+    return {key: value for key, value in source.__dict__.items() if key in wanted}
+
+
+_SHARED_READS = {
+    "items",
+    "current_item",
+    "item",
+    "presence",
+    "ballots",
+    "open_ballot",
+    "proposals",
+}
+
+
+_AMENDMENT_EVENTS = {
+    "deliberation.amendment_proposed",
+    "deliberation.amendment_withdrawn",
+    "deliberation.amendment_rebased",
+    "deliberation.version_merged",
+}
+
+
+def _authors_concerned(event: events.Event) -> set[int]:
+    """Authors whose own amendments the event changed (their "my amendments" list)."""
+    if event.type not in _AMENDMENT_EVENTS:
+        return set()
+    fields = event.public_fields()
+    ids = [fields.get("amendment_id"), fields.get("new_amendment_id")]
+    ids += list(fields.get("stale_amendment_ids") or ())
+    wanted = [pk for pk in ids if pk]
+    if not wanted:
+        return set()
+    return set(Amendment.objects.filter(pk__in=wanted).values_list("author_id", flat=True))
+
+
+def render_users_affected(
+    meeting_id: int, event: events.Event, language: str | None = None
+) -> dict[int, dict[str, str]]:
+    """{user id: {fragment id: html}} for each user whose own fragments changed.
+
+    Seated members when a meeting-wide change alters everyone's ballot paper; the authors
+    of the amendments an event touched, whose list of amendments changed.
+    """
+    _keys, users = fragments_for(event.type)
+    authors = _authors_concerned(event)
+    if not users and not authors:
+        return {}
+
+    def render() -> dict[int, dict[str, str]]:
+        meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+        if meeting is None:
+            return {}
+        out = {}
+        shared = RoomState(meeting, MEMBERS)
+        reads = {k: v for k, v in shared.__dict__.items() if k in _SHARED_READS}
+        people = {m.user_id: m.user for m in shared.members} if users else {}
+        missing = authors - people.keys()
+        if missing:
+            people.update(get_user_model().objects.in_bulk(missing))
+        for user_id, user in people.items():
+            room = RoomState(meeting, MEMBERS, user=user)
+            # One reading of the room serves every member's rendering.
+            room.__dict__.update(reads)
+            out[user_id] = render_user(room, keys=_user_keys(users, user_id in authors))
+            reads = {k: v for k, v in room.__dict__.items() if k in _SHARED_READS}
+        return out
+
+    result: dict[int, dict[str, str]] = _in_language(language, render)
+    return result
+
+
+def _user_keys(users: bool | tuple[str, ...], author: bool) -> tuple[str, ...] | None:
+    """Which of one user's fragments an event changed (None: all)."""
+    if users is True:
+        return None
+    keys = tuple(users or ())
+    return (*keys, "my-amendments") if author and "my-amendments" not in keys else keys
+
+
+def render_user_fragments(
+    user_id: int, event: events.Event, language: str | None = None
+) -> dict[str, str]:
+    """A user-group event: that user's fragments for the meeting the event names."""
+    meeting_id = getattr(event, "meeting_id", None)
+    if meeting_id is None:
+        return {}
+    user = get_user_model().objects.filter(pk=user_id).first()
+    room = room_state(meeting_id, MEMBERS, user=user)
+    if user is None or room is None:
+        return {}
+    keys = USER_EVENT_FRAGMENTS.get(event.type)
+    result: dict[str, str] = _in_language(language, lambda: render_user(room, keys=keys))
+    return result
