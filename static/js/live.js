@@ -99,10 +99,16 @@ if (room) {
   const resync = async () => {
     try {
       const response = await fetch(resyncUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.ok) swap((await response.json()).fragments || {});
+      if (response.ok) {
+        swap((await response.json()).fragments || {});
+        return;
+      }
     } catch (error) {
-      // The next reconnection resyncs again.
+      // Tried again below while the socket is open; a new connection resyncs anyway.
     }
+    // Just after a restart the proxy may still answer 502 while the socket is back: the page
+    // would show itself connected with a stale state. Try again in a second.
+    if (socket && socket.readyState === WebSocket.OPEN) window.setTimeout(resync, 1000);
   };
 
   // Forms marked data-live-fetch (the roll call) post by fetch: the reply brings the message

@@ -95,8 +95,13 @@ def django_env(config: Config, workdir: Path) -> dict[str, str]:
 def nginx_site(config: Config, workdir: Path) -> str:
     """docs/deploy/nginx.conf, moved to loopback."""
     site = (ROOT / "docs" / "deploy" / "nginx.conf").read_text()
-    upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in config.daphne_ports)
-    site, count = re.subn(r"(    server 127\.0\.0\.1:\d+;\n)+", upstreams, site)
+    # The upstream's servers on this run's ports, with the site's parameters (fail_timeout…).
+    params = re.search(r"    server 127\.0\.0\.1:\d+([^;\n]*);\n", site)
+    options = params.group(1) if params else ""
+    upstreams = "".join(f"    server 127.0.0.1:{port}{options};\n" for port in config.daphne_ports)
+    site, count = re.subn(r"(    server 127\.0\.0\.1:\d+[^;\n]*;\n)+", upstreams, site)
+    if not count:
+        raise RuntimeError("docs/deploy/nginx.conf no longer lists its daphne servers")
     replacements = [
         (r"listen 80;", f"listen 127.0.0.1:{config.http_port};"),
         (r"listen 443 ssl( http2)?;", f"listen 127.0.0.1:{config.https_port} ssl http2;"),
