@@ -50,23 +50,23 @@ def report(returns: list[Return], software: str) -> list[str]:
         "",
         f"**Median over {len(returns)} restarts of the later page's resync: "
         f"{statistics.median(worst):.1f} s** after the servers' return (target: within "
-        f"{TARGET_SECONDS} s); worst {max(worst):.1f} s.",
+        f"{TARGET_SECONDS} s); worst {max(worst):.1f} s. A resync whose answer was not 200 "
+        "is marked in bold: the page is connected again but shows what it showed before the "
+        "restart until the next push.",
         "",
-        "| restart | processes away | nginx answers | "
+        "| restart | processes away | "
         + " | ".join(f"{name}: reconnected / resynced (sockets tried)" for name in names)
         + " |",
-        "|---:|---:|---:|" + "---:|" * len(names),
+        "|---:|---:|" + "---:|" * len(names),
     ]
     for index, back in enumerate(returns, 1):
         cells = [
-            f"{back.reconnect_s(name):.1f} s / {back.resync_s(name):.1f} s ({back.pages[name][2]})"
+            f"{back.reconnect_s(name):.1f} s / {back.resync_s(name):.1f} s"
+            + ("" if back.resync_status(name) == 200 else f" **{back.resync_status(name)}**")
+            + f" ({back.pages[name][3]})"
             for name in names
         ]
-        lines.append(
-            f"| {index} | {back.down_s:.1f} s | {back.nginx_at - back.back_at:+.1f} s | "
-            + " | ".join(cells)
-            + " |"
-        )
+        lines.append(f"| {index} | {back.down_s:.1f} s | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 

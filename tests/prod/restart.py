@@ -7,19 +7,20 @@ A restart is what `systemctl restart conseil-ouvert@*` does: each process is sto
 seconds later; Django and Wagtail then import before the process listens. While they are
 away, the pages' sockets fail and retry (static/js/live.js: backoff capped at 5 s, jitter).
 
-Times are the machine's wall clock, in seconds: this side samples the ports and nginx every
-50 ms, Chromium stamps each request it makes (Playwright's `request.timing`), so a page's
-return is read from its own network log, not from how often this side looks.
-- back: the first moment one of the processes accepts a TCP connection again, and (apart)
-  the first moment nginx answers /healthz with 200 again;
+Times are the machine's wall clock, in seconds: this side samples the processes' ports
+every 50 ms (straight, not through nginx: a probe through nginx while they are away would
+count as a failure there and hold them aside longer), Chromium stamps each request it makes
+(Playwright's `request.timing`), so a page's return is read from its own network log, not
+from how often this side looks.
+- back: the first moment one of the processes accepts a TCP connection again;
 - reconnected: the page's socket is open again, i.e. the resync request it sends on `open`
   starts (the page's `data-live-connected` is then true);
-- resynced: that request, the page's fragments as they now stand, has its answer.
+- resynced: that request, the page's fragments as they now stand, has its answer, whose
+  status is kept: a resync nginx answered 502 leaves the page connected but stale.
 """
 
 from __future__ import annotations
 
-import http.client
 import os
 import signal
 import socket
@@ -27,7 +28,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from tests.prod.topology import Running
 
@@ -40,20 +40,6 @@ def _accepts(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _nginx_healthy(prod: Running) -> bool:
-    split = urlsplit(prod.url)
-    connection = http.client.HTTPSConnection(
-        split.hostname or "127.0.0.1", split.port, context=prod.ssl, timeout=5
-    )
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        connection.close()
 
 
 @dataclass
@@ -87,10 +73,10 @@ class LivePage:
     def connected(self) -> bool:
         return bool(self.page.evaluate(CONNECTED))
 
-    def returned(self) -> tuple[float, float] | None:
-        """(reconnected, resynced) once the page is connected and has resynced since."""
-        done = [(start, end) for start, end, status in self.resyncs if status == 200]
-        return done[0] if done and self.connected() else None
+    def returned(self) -> tuple[float, float, int] | None:
+        """(reconnected, resynced, the resync's status) once the page is connected again
+        and its first resync since has its answer."""
+        return self.resyncs[0] if self.resyncs and self.connected() else None
 
     def watch_from(self, moment: float) -> None:
         self.since = moment
@@ -104,8 +90,8 @@ class Return:
 
     stopped_at: float
     accepting_at: dict[int, float]  # port → first TCP accept after the stop
-    nginx_at: float  # first /healthz 200 through nginx after the stop
-    pages: dict[str, tuple[float, float, int]]  # name → reconnected, resynced, sockets tried
+    # name → reconnected, resynced, the resync's HTTP status, sockets tried
+    pages: dict[str, tuple[float, float, int, int]]
 
     @property
     def back_at(self) -> float:
@@ -126,29 +112,26 @@ class Return:
     def down_s(self) -> float:
         return self.back_at - self.stopped_at
 
+    def resync_status(self, name: str) -> int:
+        return self.pages[name][2]
+
     def summary(self) -> str:
         pages = "; ".join(
-            f"{name}: reconnected {self.reconnect_s(name):+.2f} s, resynced "
-            f"{self.resync_s(name):+.2f} s ({tried} sockets tried)"
-            for name, (_r, _s, tried) in self.pages.items()
+            f"{name}: reconnected {self.reconnect_s(name):+.2f} s, resync answered "
+            f"{status} at {self.resync_s(name):+.2f} s ({tried} sockets tried)"
+            for name, (_r, _s, status, tried) in self.pages.items()
         )
         accepting = ", ".join(
             f":{port} +{at - self.stopped_at:.1f} s" for port, at in self.accepting_at.items()
         )
-        return (
-            f"stopped, processes accepting again {accepting} after the stop; nginx answering "
-            f"{self.nginx_at - self.back_at:+.2f} s after the first; from the first: {pages}"
-        )
+        return f"processes accepting again {accepting} after the stop; from the first: {pages}"
 
 
 class Watch:
-    """Samples, from a thread of its own, when each port accepts and nginx answers again."""
+    """Samples, from a thread of its own, when each port accepts connections again."""
 
-    def __init__(self, prod: Running, ports: list[int], since: float) -> None:
-        self.prod = prod
-        self.since = since
+    def __init__(self, ports: list[int]) -> None:
         self.accepting_at: dict[int, float] = {}
-        self.nginx_at: float | None = None
         self._down = set(ports)  # a port counts once it has been seen closed
         self._ports = ports
         self._stop = threading.Event()
@@ -165,13 +148,11 @@ class Watch:
                     self._down.discard(port)
                 elif port not in self._down:
                     self.accepting_at[port] = now
-            if self.accepting_at and self.nginx_at is None and _nginx_healthy(self.prod):
-                self.nginx_at = time.time()
-            if self.nginx_at is not None and len(self.accepting_at) == len(self._ports):
+            if self.done():
                 return
 
     def done(self) -> bool:
-        return self.nginx_at is not None and len(self.accepting_at) == len(self._ports)
+        return len(self.accepting_at) == len(self._ports)
 
     def stop(self) -> None:
         self._stop.set()
@@ -214,20 +195,19 @@ def restart_and_watch(
     since = time.time()
     for page in pages:
         page.watch_from(since)
-    watch = Watch(prod, ports, since)
+    watch = Watch(ports)
     try:
         stopped_at, old = stop_processes(prod)
         wait_closed(ports)
         if while_down is not None:
             while_down()
         deadline = time.monotonic() + timeout
-        returned: dict[str, tuple[float, float]] = {}
+        returned: dict[str, tuple[float, float, int]] = {}
         while not (watch.done() and len(returned) == len(pages)):
             if time.monotonic() > deadline:
                 raise AssertionError(
-                    f"not back after {timeout} s: processes {watch.accepting_at}, nginx "
-                    f"{watch.nginx_at}, pages back {sorted(returned)} of "
-                    f"{[p.name for p in pages]}"
+                    f"not back after {timeout} s: processes {watch.accepting_at}, pages "
+                    f"back {sorted(returned)} of {[p.name for p in pages]}"
                 )
             for page in pages:
                 if page.name not in returned and watch.accepting_at:
@@ -240,11 +220,9 @@ def restart_and_watch(
         watch.stop()
     new = daphne_pids(prod)
     assert all(new[port] != old[port] for port in ports), "a process was not restarted"
-    assert watch.nginx_at is not None
     return Return(
         stopped_at=stopped_at,
         accepting_at=dict(watch.accepting_at),
-        nginx_at=watch.nginx_at,
         pages={page.name: (*returned[page.name], page.sockets) for page in pages},
     )
 
