@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.bench.prod import replace_sections, versions
 from tests.bench.run import ROOT, machine
-from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.prod.restart import Return, open_live_page, restart_and_watch
 from tests.prod.topology import Running
 

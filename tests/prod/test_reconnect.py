@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.prod.client import login
 from tests.prod.restart import RETURN_TIMEOUT, daphne_pids, open_live_page, restart_and_watch
 from tests.prod.test_faults import MEMBERS, open_session, vote, wait_all_serving
