@@ -36,7 +36,7 @@ class Budget:
 BUDGETS = {
     "home": Budget(60_000, 10, "A"),  # QUALITY.md's budget for every public page
     "home-en": Budget(60_000, 10, "A"),
-    "room-screen": Budget(25_000, 6),  # measured 9 KB, 4 requests (page, CSS, 2 scripts)
+    "room-screen": Budget(25_000, 6),  # measured 9 KB, 4 requests (+ live.js, its resync)
     "room-screen-waiting": Budget(25_000, 6),
     "member": Budget(20_000, 5),  # measured 5.7 KB, 2 requests
     "live": Budget(30_000, 6),  # measured 11.7 KB, 4 requests
