@@ -87,7 +87,7 @@ bench: $(VENV)/.installed messages nginx chromium
 	$(PY) -m tests.bench.run
 	$(PY) -m tests.bench.archive
 	$(PY) -m tests.bench.lighthouse
-	$(PY) -m tests.prod.topology run -- $(PY) -m tests.bench.prod --profile
+	$(PY) -m tests.prod.topology run -- sh -c '$(PY) -m tests.bench.prod --profile && $(PY) -m tests.bench.reconnect'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles .test-db.sqlite3* .prod-local

@@ -8,7 +8,7 @@ import ssl
 import statistics
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,9 @@ class Result:
     p95_ms: float
     max_ms: float
     lost: dict[str, int] = field(default_factory=dict)  # why watchers missed it, by reason
+    # The `others` sockets (e.g. the room's screens): connected and timed alongside the
+    # watchers, reported apart; a missed one is None.
+    others_ms: list[float | None] = field(default_factory=list)
 
     @property
     def delivered_pct(self) -> float:
@@ -57,9 +60,13 @@ async def measure(
     ssl_context: ssl.SSLContext | None = None,
     timeout: float = 30.0,
     connect_batch: int = 100,
+    others: Sequence[str] = (),
 ) -> Result:
     """Connect `watchers` clients, fire `trigger` once, time each client's first match.
-    `ssl_context` is for wss:// URLs (the production topology's self-signed certificate)."""
+    `ssl_context` is for wss:// URLs (the production topology's self-signed certificate).
+    `others`: one more socket per URL (another audience of the same meeting, such as the
+    room's screen), connected first and timed the same way; the watchers' figures leave
+    them out, `Result.others_ms` has theirs."""
     ready = 0
     all_ready = asyncio.Event()
     fired = asyncio.Event()
@@ -67,18 +74,29 @@ async def measure(
     latencies: list[float] = []
     sockets: list[ClientConnection] = []
     lost: Counter[str] = Counter()
+    other_sockets: list[ClientConnection] = [
+        await connect(
+            url, origin=origin, max_queue=None, open_timeout=30, **tls_options(ssl_context)
+        )
+        for url in others
+    ]
+    others_ms: list[float | None] = [None] * len(other_sockets)
 
-    async def watcher(ws) -> None:
+    async def watcher(ws, other: int | None = None) -> None:
         nonlocal ready
         ready += 1
-        if ready == len(sockets):
+        if ready == len(sockets) + len(other_sockets):
             all_ready.set()
         await fired.wait()
         try:
             async with asyncio.timeout(timeout):
                 async for message in ws:
                     if matches(message if isinstance(message, str) else message.decode()):
-                        latencies.append((time.perf_counter() - started) * 1000)
+                        elapsed = (time.perf_counter() - started) * 1000
+                        if other is None:
+                            latencies.append(elapsed)
+                        else:
+                            others_ms[other] = elapsed
                         return
             lost[f"closed {ws.close_code}"] += 1
         except Exception as error:
@@ -110,14 +128,15 @@ async def measure(
             sockets.extend(ws for ws in results if not isinstance(ws, BaseException))
         missing = watchers - len(sockets)
     tasks = [asyncio.create_task(watcher(ws)) for ws in sockets]
-    if sockets:
+    tasks += [asyncio.create_task(watcher(ws, index)) for index, ws in enumerate(other_sockets)]
+    if tasks:
         await asyncio.wait_for(all_ready.wait(), timeout=30)
     await asyncio.sleep(0.5)  # let the server finish joining groups
     started = time.perf_counter()
     fired.set()
     await trigger()
     await asyncio.gather(*tasks)
-    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    await asyncio.gather(*(ws.close() for ws in [*sockets, *other_sockets]), return_exceptions=True)
     return Result(
         watchers=watchers,
         connected=len(sockets),
@@ -126,4 +145,5 @@ async def measure(
         p95_ms=percentile(latencies, 95),
         max_ms=max(latencies, default=float("nan")),
         lost=dict(lost),
+        others_ms=others_ms,
     )

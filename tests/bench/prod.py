@@ -6,7 +6,9 @@ PostgreSQL and Redis, as tests/prod/topology.py starts them.
 - Live room fan-out: N watchers connect with wss:// through nginx (spread over both
   processes by `least_conn`), one member casts a vote through the real HTTPS form; time
   until each watcher has the updated tally, against the bare broadcast floor measured by the
-  same load generator in the same run.
+  same load generator in the same run. Each N again with the room's screens connected too
+  (`--screens`, the projector page's socket, audience `screen`, whose fragment is rendered
+  for each push as well): the watchers' p95 against the same floor, and the screens' times.
 - Page throughput: wrk against the home, a meeting, the archive and a decision page, and
   against a trivial Django view (/robots.txt, a template through the whole middleware stack)
   of the same stack in the same run: read the ratio.
@@ -281,8 +283,15 @@ def replace_sections(path: Path, sections: dict[str, list[str]]) -> None:
     path.write_text("\n".join(out).rstrip("\n") + "\n")
 
 
+def screen_times(result: Result) -> str:
+    """The room screens' delivery times, `–` without screens, `lost` for one that missed."""
+    if not result.others_ms:
+        return "–"
+    return ", ".join("lost" if ms is None else f"{ms:.0f} ms" for ms in result.others_ms)
+
+
 def report(
-    fanout: list[tuple[int, Result, Result, list[int]]],
+    fanout: list[tuple[int, int, Result, Result, list[int]]],
     pages: list[tuple[str, str, Wrk]],
     memory: tuple[list[float], list[float], list[float], int, list[int]],
     profiles: dict[str, Profile],
@@ -309,19 +318,23 @@ def report(
         "member logs in (allauth form, CSRF) and casts a vote through the HTTPS form; time "
         "until each watcher has received the updated ballot fragment. The floor is the bare "
         "`websockets` broadcast server (plain ws://, one process, no TLS) measured by the "
-        "same load generator in the same run.",
+        "same load generator in the same run. With room screens: the same, with that many "
+        "sockets of the room's screen page (`?audience=screen`) connected too, whose fragment "
+        "each push renders as well; p50, p95 and delivered are the N watchers', the screens' "
+        "own times are in the last column.",
         "",
-        "| N | per process | delivered | p50 | p95 | floor p95 | p95 ÷ floor p95 |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| N | room screens | per process | delivered | p50 | p95 | floor p95 "
+        "| p95 ÷ floor p95 | screens' times |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
-    for size, result, floor, spread in fanout:
+    for size, screens, result, floor, spread in fanout:
         per_process = " + ".join(str(count) for count in spread)
         lost = f" (lost: {result.lost})" if result.lost else ""
         lines.append(
-            f"| {size} | {per_process} | {result.delivered_pct:.1f} % "
+            f"| {size} | {screens} | {per_process} | {result.delivered_pct:.1f} % "
             f"({result.delivered}/{size}){lost} | {result.p50_ms:.0f} ms "
             f"| {result.p95_ms:.0f} ms | {floor.p95_ms:.0f} ms "
-            f"| {result.p95_ms / floor.p95_ms:.1f}× |"
+            f"| {result.p95_ms / floor.p95_ms:.1f}× | {screen_times(result)} |"
         )
     sections[FANOUT] = [*lines, ""]
 
@@ -406,6 +419,9 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--watchers", default="100,500,1000")
+    parser.add_argument(
+        "--screens", type=int, default=2, help="room screens in the second run of each N"
+    )
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--profile", action="store_true", help="sample the servers with py-spy")
     args = parser.parse_args()
@@ -424,7 +440,7 @@ def main() -> None:
     context = topology.ssl
     sizes = [int(n) for n in args.watchers.split(",")]
 
-    def vote(size: int) -> tuple[Result, list[int]]:
+    def vote(size: int, screens: int = 0) -> tuple[Result, list[int]]:
         spread = Spread(ports)
         result = asyncio.run(
             platform_run(
@@ -434,24 +450,28 @@ def main() -> None:
                 size,
                 next(voters),
                 ssl_context=context,
+                screens=screens,
             )
         )
         return result, spread.stop()
 
     # One vote unmeasured first: each process's first requests pay for imports and templates.
     vote(10)
-    fanout: list[tuple[int, Result, Result, list[int]]] = []
+    fanout: list[tuple[int, int, Result, Result, list[int]]] = []
     for size in sizes:
         floor = asyncio.run(floor_run(size))
-        result, spread = vote(size)
-        fanout.append((size, result, floor, spread))
-        print(
-            f"N={size:5}: connected {result.connected} delivered {result.delivered_pct:5.1f} % "
-            f"p50 {result.p50_ms:7.1f} ms p95 {result.p95_ms:7.1f} ms | floor p95 "
-            f"{floor.p95_ms:6.1f} ms | ratio {result.p95_ms / floor.p95_ms:5.1f}× "
-            f"| per process {spread} | lost {result.lost or '-'}",
-            flush=True,
-        )
+        # Without, then with the room's screens, against the same floor.
+        for screens in sorted({0, args.screens}):
+            result, spread = vote(size, screens)
+            fanout.append((size, screens, result, floor, spread))
+            print(
+                f"N={size:5} screens {screens}: connected {result.connected} delivered "
+                f"{result.delivered_pct:5.1f} % p50 {result.p50_ms:7.1f} ms p95 "
+                f"{result.p95_ms:7.1f} ms | floor p95 {floor.p95_ms:6.1f} ms | ratio "
+                f"{result.p95_ms / floor.p95_ms:5.1f}× | screens {screen_times(result)} "
+                f"| per process {spread} | lost {result.lost or '-'}",
+                flush=True,
+            )
     loads: list[tuple[str, str, Wrk]] = []
     for name, path in pages.items():
         load = wrk(topology.url + path)

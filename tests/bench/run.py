@@ -128,9 +128,11 @@ async def platform_run(
     voter: str,
     *,
     ssl_context: ssl.SSLContext | None = None,
+    screens: int = 0,
 ) -> Result:
     """`base` is http://host:port, or https:// through nginx (then wss://, with the
-    certificate `ssl_context` trusts and the site's own origin)."""
+    certificate `ssl_context` trusts and the site's own origin). `screens`: that many room
+    screens (the screen page's socket, audience `screen`) connected too, timed apart."""
     browser = Browser(base, ssl_context)
     await asyncio.to_thread(browser.login, voter)
     url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
@@ -151,6 +153,7 @@ async def platform_run(
         lambda message: "deliberation.vote_count_changed" in message,
         origin=Origin(base) if ssl_context else LOCAL_ORIGIN,
         ssl_context=ssl_context,
+        others=[url + "?audience=screen&lang=fr"] * screens,
     )
 
 

@@ -34,7 +34,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH, open_context
+from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser.helpers import open_context
 from tests.browser.server import Daphne, start_daphne
 from tests.browser.sms_gateway import FakeSmsGateway
 

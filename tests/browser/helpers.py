@@ -1,28 +1,14 @@
-"""What browser tests share: how Chromium starts, contexts with JavaScript on or off, the axe
-audit, and the steps of common journeys. Everything here runs in the browser thread (see
-tests/browser/conftest.py)."""
+"""What browser tests share: contexts with JavaScript on or off (Chromium itself starts as
+tests/browser/chromium.py says), the axe audit, and the steps of common journeys.
+Everything here runs in the browser thread (see tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import weakref
 from typing import Any
 
 from cms.demo import DEMO_PASSWORD
 
-# Debian's Chromium: `playwright install` cannot download browsers on these machines.
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps calling Google's services, which
-# on a closed network only fills the logs with refused connections.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ACTION_TIMEOUT_MS = 15_000
 
 # WCAG 2.1 A and AA: what EN 301 549 (and so Belgian law for public bodies) requires.

@@ -36,7 +36,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.prod.client import BUSY_RETRY_SECONDS, Client, Response, login
 from tests.prod.topology import Running as Prod
 
