@@ -31,21 +31,21 @@ def queue_order(requests: Iterable[SpeakerRequest]) -> list[SpeakerRequest]:
     return sorted(requests, key=lambda r: (PRIORITY.get(r.kind, 2), r.requested_at, r.pk))
 
 
-def time_limit(request: SpeakerRequest) -> int | None:
+def time_limit(turn: SpeakerRequest) -> int | None:
     """Seconds the speaker may speak (None: no limit): theirs, else the item's, else the
     meeting's. Zero at any level means no limit."""
-    item = request.agenda_item
-    for value in (request.time_limit, item.speaking_time, item.meeting.speaking_time):
+    item = turn.agenda_item
+    for value in (turn.time_limit, item.speaking_time, item.meeting.speaking_time):
         if value is not None:
             return value or None
     return None
 
 
-def deadline_for(request: SpeakerRequest) -> datetime.datetime | None:
-    limit = time_limit(request)
-    if limit is None or request.started_at is None:
+def deadline_for(turn: SpeakerRequest) -> datetime.datetime | None:
+    limit = time_limit(turn)
+    if limit is None or turn.started_at is None:
         return None
-    return request.started_at + datetime.timedelta(seconds=limit)
+    return turn.started_at + datetime.timedelta(seconds=limit)
 
 
 def seconds_between(start: datetime.datetime | None, end: datetime.datetime) -> int | None:

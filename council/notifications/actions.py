@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from council.models import User
 from council.notifications.links import CONFIRM_MAX_AGE, absolute, confirm_token
-from council.notifications.models import ChannelName, Delivery, Event, Subscription
+from council.notifications.models import Delivery, Notice, NotificationChannel, Subscription
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ./\-]*")
 
@@ -32,9 +32,9 @@ def clean_events(values: Any) -> list[str]:
             {"events": _("Choisissez au moins un type de nouvelle à recevoir.")}, code="required"
         )
     chosen = {str(v) for v in values}
-    if not chosen <= set(Event.values):
+    if not chosen <= set(Notice.values):
         raise ValidationError({"events": _("Ce choix n’existe pas.")}, code="invalid_choice")
-    return [e for e in Event.values if e in chosen]
+    return [e for e in Notice.values if e in chosen]
 
 
 def clean_mobile(value: Any) -> str:
@@ -95,7 +95,7 @@ def do_subscribe_by_email(email: str, events: list[str], *, digest: bool) -> Sub
     subscription, created = Subscription.objects.select_for_update().get_or_create(
         user=None,
         email=email,
-        defaults={"channel": ChannelName.EMAIL, "events": events, "digest": digest},
+        defaults={"channel": NotificationChannel.EMAIL, "events": events, "digest": digest},
     )
     if not created and subscription.is_active:
         return subscription
@@ -162,7 +162,7 @@ def check_save_my_subscriptions(
     return do_save_my_subscriptions(
         user,
         events=chosen,
-        channels={ChannelName.EMAIL: by_email, ChannelName.SMS: by_sms},
+        channels={NotificationChannel.EMAIL: by_email, NotificationChannel.SMS: by_sms},
         digest=digest,
         phone=mobile,
     )
@@ -184,8 +184,8 @@ def do_save_my_subscriptions(
         if wanted:
             subscription = current or Subscription(user=user, channel=channel)
             subscription.events = events
-            subscription.digest = digest and channel == ChannelName.EMAIL
-            subscription.phone = phone if channel == ChannelName.SMS else ""
+            subscription.digest = digest and channel == NotificationChannel.EMAIL
+            subscription.phone = phone if channel == NotificationChannel.SMS else ""
             subscription.confirmed_at = subscription.confirmed_at or now
             subscription.unsubscribed_at = None
             subscription.save()

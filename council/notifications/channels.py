@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from council.notifications.models import ChannelName, Delivery
+from council.notifications.models import Delivery, NotificationChannel
 
 SMS_MAX = 160
 GATEWAY_TIMEOUT = 10
@@ -36,14 +36,14 @@ class Links:
     unsubscribe: str
 
 
-class Channel(Protocol):
+class Sender(Protocol):
     name: str
 
     def send(self, delivery: Delivery, links: Links) -> None: ...
 
 
-class EmailChannel:
-    name: str = ChannelName.EMAIL.value
+class EmailSender:
+    name: str = NotificationChannel.EMAIL.value
 
     def send(self, delivery: Delivery, links: Links) -> None:
         message = EmailMessage(
@@ -75,10 +75,10 @@ def sms_text(text: str, link: str) -> str:
     return f"{text} {link}"
 
 
-class SmsChannel:
+class SmsSender:
     """An HTTP gateway: POST {"to", "message"} as JSON with a bearer token; 2xx means taken."""
 
-    name: str = ChannelName.SMS.value
+    name: str = NotificationChannel.SMS.value
 
     def send(self, delivery: Delivery, links: Links) -> None:
         url = settings.SMS_GATEWAY_URL
@@ -107,8 +107,8 @@ class SmsChannel:
             raise DeliveryError(f"gateway answered HTTP {status}")
 
 
-CHANNELS: dict[str, Channel] = {"email": EmailChannel(), "sms": SmsChannel()}
+CHANNELS: dict[str, Sender] = {"email": EmailSender(), "sms": SmsSender()}
 
 
-def get_channel(name: str) -> Channel:
+def get_channel(name: str) -> Sender:
     return CHANNELS[name]

@@ -6,26 +6,26 @@ from __future__ import annotations
 from django.utils import timezone
 
 from council.models import User
-from council.notifications.models import ChannelName, Event, Subscription
+from council.notifications.models import Notice, NotificationChannel, Subscription
 
 
 def seed_subscriptions() -> None:
     now = timezone.now()
-    everything = list(Event.values)
+    everything = list(Notice.values)
     for email, digest in [("habitant@example.org", False), ("habitante@example.org", True)]:
         user = User.objects.filter(email=email).first()
         if user is not None:
             Subscription.objects.get_or_create(
                 user=user,
-                channel=ChannelName.EMAIL,
+                channel=NotificationChannel.EMAIL,
                 defaults={"events": everything, "digest": digest, "confirmed_at": now},
             )
     Subscription.objects.get_or_create(
         user=None,
         email="voisine@example.org",
         defaults={
-            "channel": ChannelName.EMAIL,
-            "events": [Event.MEETING_CONVENED, Event.DECISION_RECORDED],
+            "channel": NotificationChannel.EMAIL,
+            "events": [Notice.MEETING_CONVENED, Notice.DECISION_RECORDED],
             "confirmed_at": now,
         },
     )

@@ -17,7 +17,7 @@ def new_short_key() -> str:
     return "".join(secrets.choice(SHORT_KEY_ALPHABET) for _ in range(10))
 
 
-class Event(models.TextChoices):
+class Notice(models.TextChoices):
     MEETING_CONVENED = "meeting_convened", _("Une séance est convoquée")
     AGENDA_CHANGED = "agenda_changed", _("L’ordre du jour d’une séance change")
     CONSULTATION_OPENED = "consultation_opened", _("Une consultation s’ouvre")
@@ -26,7 +26,7 @@ class Event(models.TextChoices):
     FOLLOWUP_CHANGED = "followup_changed", _("Le suivi d’un avis reçu au guichet change")
 
 
-class ChannelName(models.TextChoices):
+class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     SMS = "sms", _("SMS")
 
@@ -54,7 +54,7 @@ class Subscription(models.Model):
     # For an account the address is read from the account at sending time.
     email = models.EmailField(_("adresse e-mail"), blank=True)
     phone = models.CharField(_("numéro de téléphone mobile"), max_length=20, blank=True)
-    channel = models.CharField(_("canal"), max_length=10, choices=ChannelName.choices)
+    channel = models.CharField(_("canal"), max_length=10, choices=NotificationChannel.choices)
     events = models.JSONField(_("événements"), default=list)
     digest = models.BooleanField(_("un résumé par jour"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -85,7 +85,7 @@ class Subscription(models.Model):
 
     @property
     def recipient(self) -> str:
-        if self.channel == ChannelName.SMS:
+        if self.channel == NotificationChannel.SMS:
             return self.phone
         if self.user_id is not None:
             return (self.user.email if self.user else None) or ""
@@ -93,7 +93,7 @@ class Subscription(models.Model):
 
     @property
     def event_labels(self) -> list[str]:
-        return [str(label) for value, label in Event.choices if value in self.events]
+        return [str(label) for value, label in Notice.choices if value in self.events]
 
     @property
     def is_active(self) -> bool:
@@ -117,8 +117,8 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name=_("abonnement"),
     )
-    event = models.CharField(_("événement"), max_length=30, choices=Event.choices)
-    channel = models.CharField(_("canal"), max_length=10, choices=ChannelName.choices)
+    event = models.CharField(_("événement"), max_length=30, choices=Notice.choices)
+    channel = models.CharField(_("canal"), max_length=10, choices=NotificationChannel.choices)
     recipient = models.CharField(_("destinataire"), max_length=254)
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("texte"))

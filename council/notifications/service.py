@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from council.notifications.links import absolute
-from council.notifications.models import ChannelName, Delivery, Event, Subscription
+from council.notifications.models import Delivery, Notice, NotificationChannel, Subscription
 from council.notifications.tasks import attempt, enqueue
 
 
@@ -25,7 +25,7 @@ def _link_of(obj: Any, url: str | None) -> str:
 
 def _held(subscription: Subscription) -> bool:
     # Digest subscribers get one e-mail a day: their deliveries wait for send_digests.
-    return subscription.digest and subscription.channel == ChannelName.EMAIL
+    return subscription.digest and subscription.channel == NotificationChannel.EMAIL
 
 
 def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = "") -> int:
@@ -33,7 +33,7 @@ def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = 
 
     Called from actions inside `transaction.on_commit`, so only what really happened is told.
     """
-    label = Event(event).label
+    label = Notice(event).label
     with translation.override(settings.LANGUAGE_CODE):
         subject = f"{label} : {title or obj}"
     link = _link_of(obj, url)
@@ -96,7 +96,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                 Delivery.objects.create(
                     subscription=subscription,
                     event=items[0].event,
-                    channel=ChannelName.EMAIL,
+                    channel=NotificationChannel.EMAIL,
                     recipient=subscription.recipient,
                     subject=subject,
                     body="\n".join(lines),

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from council.models import User
 from council.notifications import actions
 from council.notifications.links import subscription_from_token, unsubscribe_token
-from council.notifications.models import ChannelName, Delivery, Event
+from council.notifications.models import Delivery, Notice, NotificationChannel
 
 RATE_LIMITS = {"subscribe": "10/1h/ip"}
 
@@ -29,7 +29,7 @@ class EventsField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             label=gettext_lazy("Me prévenir quand"),
-            choices=Event.choices,
+            choices=Notice.choices,
             required=False,
             **kwargs,
         )
@@ -85,10 +85,14 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
     current = actions.my_subscriptions(user)
     initial: dict[str, Any] = {
         "events": next((s.events for s in current.values()), []),
-        "by_email": ChannelName.EMAIL in current,
-        "digest": bool(current.get(ChannelName.EMAIL) and current[ChannelName.EMAIL].digest),
-        "by_sms": ChannelName.SMS in current,
-        "phone": current[ChannelName.SMS].phone if ChannelName.SMS in current else "",
+        "by_email": NotificationChannel.EMAIL in current,
+        "digest": bool(
+            current.get(NotificationChannel.EMAIL) and current[NotificationChannel.EMAIL].digest
+        ),
+        "by_sms": NotificationChannel.SMS in current,
+        "phone": current[NotificationChannel.SMS].phone
+        if NotificationChannel.SMS in current
+        else "",
     }
     form = MySubscriptionsForm(
         request.POST if request.method == "POST" else None, initial=initial, sms=sms

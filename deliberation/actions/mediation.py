@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from council.models import User
 from deliberation.actions.common import ActionError, audit, clean_text
-from deliberation.models import AgendaItem, Contribution, Proposal
-from deliberation.selectors.mediation import CODE_ALPHABET, CODE_LENGTH, Channel
+from deliberation.models import AgendaItem, Contribution, ContributionChannel, Proposal
+from deliberation.selectors.mediation import CODE_ALPHABET, CODE_LENGTH
 from deliberation.text import sanitize
 
 # A letter can take a while to reach the desk; older than this is a typing mistake.
@@ -181,7 +181,7 @@ def check_record_contribution(
         )
     if proposal is not None and proposal.state != Proposal.State.DRAFT:
         raise ActionError(_("Cette proposition n'est plus en projet."), "target")
-    if channel not in Channel.values:
+    if channel not in ContributionChannel.values:
         raise ActionError(_("Choisissez comment la contribution a été reçue."), "channel")
     if not isinstance(consent_to_publish, bool):
         raise ActionError(_("Accord pour publier : oui ou non."), "consent_to_publish")

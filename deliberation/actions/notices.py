@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from council.notifications.models import Event as Notice
+from council.notifications.models import Notice
 from council.notifications.service import notify
 from deliberation import events
 from deliberation.actions.common import audit

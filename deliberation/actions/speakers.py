@@ -52,13 +52,13 @@ def do_add_speaker(
 ) -> SpeakerRequest:
     try:
         with transaction.atomic():
-            request = SpeakerRequest.objects.create(
+            turn = SpeakerRequest.objects.create(
                 agenda_item=item, membership=membership, kind=kind, added_by=acting_user
             )
     except IntegrityError:
         raise ActionError(_("Ce membre est déjà inscrit sur la liste des orateurs.")) from None
     _speakers_changed(item)
-    return request
+    return turn
 
 
 def check_request_floor(item: AgendaItem, *, kind: Any = "", acting_user: User) -> SpeakerRequest:
@@ -97,38 +97,38 @@ def _speaker_request(item: AgendaItem, request_id: Any) -> SpeakerRequest:
         pk = int(request_id)
     except (TypeError, ValueError):
         raise ActionError(_("Demande de parole introuvable.")) from None
-    request = (
+    turn = (
         SpeakerRequest.objects.filter(pk=pk, agenda_item=item)
         .select_related("membership__user", "agenda_item__meeting")
         .first()
     )
-    if request is None:
+    if turn is None:
         raise ActionError(_("Demande de parole introuvable."))
-    return request
+    return turn
 
 
-def _end_turn(request: SpeakerRequest, state: str, now: datetime.datetime) -> None:
+def _end_turn(turn: SpeakerRequest, state: str, now: datetime.datetime) -> None:
     """Close a turn; the time spoken is recorded for the minutes."""
-    if request.state == SpeakerRequest.State.SPEAKING:
-        request.ended_at = now
-        request.spoken_seconds = timekeeping.seconds_between(request.started_at, now)
-    request.state = state
-    request.save(update_fields=["state", "ended_at", "spoken_seconds"])
+    if turn.state == SpeakerRequest.State.SPEAKING:
+        turn.ended_at = now
+        turn.spoken_seconds = timekeeping.seconds_between(turn.started_at, now)
+    turn.state = state
+    turn.save(update_fields=["state", "ended_at", "spoken_seconds"])
 
 
 @transaction.atomic
-def do_give_floor(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
+def do_give_floor(turn: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
     now = timezone.now()
     for previous in SpeakerRequest.objects.select_for_update().filter(
-        agenda_item_id=request.agenda_item_id, state=SpeakerRequest.State.SPEAKING
+        agenda_item_id=turn.agenda_item_id, state=SpeakerRequest.State.SPEAKING
     ):
         _end_turn(previous, SpeakerRequest.State.DONE, now)
-    request.state = SpeakerRequest.State.SPEAKING
-    request.started_at = now
-    request.deadline = timekeeping.deadline_for(request)
-    request.save(update_fields=["state", "started_at", "deadline"])
-    _speakers_changed(request.agenda_item)
-    return request
+    turn.state = SpeakerRequest.State.SPEAKING
+    turn.started_at = now
+    turn.deadline = timekeeping.deadline_for(turn)
+    turn.save(update_fields=["state", "started_at", "deadline"])
+    _speakers_changed(turn.agenda_item)
+    return turn
 
 
 def check_give_floor(item: AgendaItem, request_id: Any, *, acting_user: User) -> SpeakerRequest:
@@ -138,17 +138,17 @@ def check_give_floor(item: AgendaItem, request_id: Any, *, acting_user: User) ->
         item,
         _("Seuls la présidence et le secrétariat donnent la parole, sur le point en cours."),
     )
-    request = _speaker_request(item, request_id)
-    if request.state != SpeakerRequest.State.WAITING:
+    turn = _speaker_request(item, request_id)
+    if turn.state != SpeakerRequest.State.WAITING:
         raise ActionError(_("Cette personne n'est pas dans la file d'attente."))
-    return do_give_floor(request, acting_user=acting_user)
+    return do_give_floor(turn, acting_user=acting_user)
 
 
 @transaction.atomic
-def do_end_speaker(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
-    _end_turn(request, SpeakerRequest.State.DONE, timezone.now())
-    _speakers_changed(request.agenda_item)
-    return request
+def do_end_speaker(turn: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
+    _end_turn(turn, SpeakerRequest.State.DONE, timezone.now())
+    _speakers_changed(turn.agenda_item)
+    return turn
 
 
 def check_end_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -> SpeakerRequest:
@@ -158,22 +158,22 @@ def check_end_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -
         item,
         _("Seuls la présidence et le secrétariat gèrent la parole, sur le point en cours."),
     )
-    request = _speaker_request(item, request_id)
-    if request.state != SpeakerRequest.State.SPEAKING:
+    turn = _speaker_request(item, request_id)
+    if turn.state != SpeakerRequest.State.SPEAKING:
         raise ActionError(_("Cette personne n'a pas la parole."))
-    return do_end_speaker(request, acting_user=acting_user)
+    return do_end_speaker(turn, acting_user=acting_user)
 
 
 @transaction.atomic
-def do_remove_speaker(request: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
-    _end_turn(request, SpeakerRequest.State.REMOVED, timezone.now())
-    _speakers_changed(request.agenda_item)
-    return request
+def do_remove_speaker(turn: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
+    _end_turn(turn, SpeakerRequest.State.REMOVED, timezone.now())
+    _speakers_changed(turn.agenda_item)
+    return turn
 
 
 def check_remove_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -> SpeakerRequest:
-    request = _speaker_request(item, request_id)
-    own = request.membership.user_id == acting_user.pk
+    turn = _speaker_request(item, request_id)
+    own = turn.membership.user_id == acting_user.pk
     if not own:
         require(
             "deliberation.manage_speakers",
@@ -181,9 +181,9 @@ def check_remove_speaker(item: AgendaItem, request_id: Any, *, acting_user: User
             item,
             _("Vous ne pouvez retirer que votre propre demande de parole."),
         )
-    if request.state not in SpeakerRequest.ACTIVE:
+    if turn.state not in SpeakerRequest.ACTIVE:
         raise ActionError(_("Cette demande de parole n'est plus active."))
-    return do_remove_speaker(request, acting_user=acting_user)
+    return do_remove_speaker(turn, acting_user=acting_user)
 
 
 # --- Speaking time -------------------------------------------------------------------------
@@ -191,13 +191,13 @@ def check_remove_speaker(item: AgendaItem, request_id: Any, *, acting_user: User
 
 def _retime_current_speaker(item_ids: Any) -> None:
     """A running turn follows a changed limit: its deadline moves, its start does not."""
-    for request in (
+    for turn in (
         SpeakerRequest.objects.select_for_update()
         .filter(agenda_item_id__in=item_ids, state=SpeakerRequest.State.SPEAKING)
         .select_related("agenda_item__meeting")
     ):
-        request.deadline = timekeeping.deadline_for(request)
-        request.save(update_fields=["deadline"])
+        turn.deadline = timekeeping.deadline_for(turn)
+        turn.save(update_fields=["deadline"])
 
 
 def _speaking_time_changed(meeting_id: int, item_id: int | None = None) -> None:
@@ -254,16 +254,16 @@ def check_set_item_speaking_time(
 
 @transaction.atomic
 def do_set_speaker_time(
-    request: SpeakerRequest, seconds: int | None, *, acting_user: User
+    turn: SpeakerRequest, seconds: int | None, *, acting_user: User
 ) -> SpeakerRequest:
-    request.time_limit = seconds
+    turn.time_limit = seconds
     fields = ["time_limit"]
-    if request.state == SpeakerRequest.State.SPEAKING:
-        request.deadline = timekeeping.deadline_for(request)
+    if turn.state == SpeakerRequest.State.SPEAKING:
+        turn.deadline = timekeeping.deadline_for(turn)
         fields.append("deadline")
-    request.save(update_fields=fields)
-    _speaking_time_changed(request.agenda_item.meeting_id, request.agenda_item_id)
-    return request
+    turn.save(update_fields=fields)
+    _speaking_time_changed(turn.agenda_item.meeting_id, turn.agenda_item_id)
+    return turn
 
 
 def check_set_speaker_time(
@@ -275,7 +275,7 @@ def check_set_speaker_time(
         item,
         _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
     )
-    request = _speaker_request(item, request_id)
-    if request.state not in SpeakerRequest.ACTIVE:
-        raise ActionError(_("Cette demande de parole n'est plus active."), "request")
-    return do_set_speaker_time(request, clean_seconds(seconds, blank=True), acting_user=acting_user)
+    turn = _speaker_request(item, request_id)
+    if turn.state not in SpeakerRequest.ACTIVE:
+        raise ActionError(_("Cette demande de parole n'est plus active."), "turn")
+    return do_set_speaker_time(turn, clean_seconds(seconds, blank=True), acting_user=acting_user)

@@ -20,9 +20,9 @@ from deliberation.actions.common import (
 from deliberation.models import (
     Ballot,
     BallotParticipation,
-    Channel,
     Choice,
     Vote,
+    VoteChannel,
 )
 from deliberation.selectors import Seat
 from deliberation.urn import Urn
@@ -103,7 +103,7 @@ def do_cast_vote(
     *,
     proxy_for_id: int | None = None,
     voter_id: int | None = None,
-    channel: str = Channel.ONLINE,
+    channel: str = VoteChannel.ONLINE,
     acting_user: User,
 ) -> Ballot:
     """Record one vote. Under the ballot row lock: a vote racing the close is counted or refused.
@@ -125,12 +125,12 @@ def do_cast_vote(
         if proxy_for_id is not None:
             raise ActionError(_("Aucune procuration de ce membre n'est détenue ici."), "proxy_for")
         raise ActionError(_("Ce membre n'a pas de droit de vote dans cette séance."))
-    if channel == Channel.ROOM_ROLL_CALL:
+    if channel == VoteChannel.ROOM_ROLL_CALL:
         refuse_if(guards.guard_room_vote_seat(ballot, seat), "voter")
     else:
         refuse_if(guards.guard_online_vote(ballot, seat))
     refuse_if(guards.guard_already_voted(ballot, _seat_owner(seat, presence)), "choice")
-    recorded_channel = Channel.PROXY if seat.proxy_for is not None else channel
+    recorded_channel = VoteChannel.PROXY if seat.proxy_for is not None else channel
     _record(ballot, seat, choice, recorded_channel, presence, acting_user=acting_user)
     ballot_event(ballot, selectors.votes_cast(ballot))
     user_event(
@@ -212,7 +212,7 @@ def do_record_room_vote(
         choice,
         voter_id=voter_id,
         proxy_for_id=proxy_for_id,
-        channel=Channel.ROOM_ROLL_CALL,
+        channel=VoteChannel.ROOM_ROLL_CALL,
         acting_user=acting_user,
     )
 

@@ -13,15 +13,15 @@ from deliberation.models.audit import AuditEntry
 from deliberation.models.ballots import (
     Ballot,
     BallotParticipation,
-    Channel,
     Choice,
     SeatVote,
     Vote,
+    VoteChannel,
 )
 from deliberation.models.comments import Comment, CommentFlag
 from deliberation.models.meetings import AgendaItem, Meeting
 from deliberation.models.record import Decision, DecisionQuerySet, ImmutableError
-from deliberation.models.residents import Consultation, Contribution
+from deliberation.models.residents import Consultation, Contribution, ContributionChannel
 from deliberation.models.speakers import SpeakerRequest
 from deliberation.models.texts import Amendment, Proposal, ProposalVersion
 
@@ -32,12 +32,12 @@ __all__ = [
     "AuditEntry",
     "Ballot",
     "BallotParticipation",
-    "Channel",
     "Choice",
     "Comment",
     "CommentFlag",
     "Consultation",
     "Contribution",
+    "ContributionChannel",
     "Decision",
     "DecisionQuerySet",
     "ImmutableError",
@@ -48,4 +48,5 @@ __all__ = [
     "SeatVote",
     "SpeakerRequest",
     "Vote",
+    "VoteChannel",
 ]

@@ -17,7 +17,7 @@ class Choice(models.TextChoices):
     ABSTAIN = "abstain", _("abstention")
 
 
-class Channel(models.TextChoices):
+class VoteChannel(models.TextChoices):
     ONLINE = "online", _("en ligne")
     ROOM_ROLL_CALL = "room_roll_call", _("en salle (appel nominal)")
     PROXY = "proxy", _("par procuration")
@@ -191,7 +191,7 @@ class SeatVote(models.Model):
         related_name="+",
         verbose_name=_("votant·e"),
     )
-    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(_("canal"), max_length=20, choices=VoteChannel.choices)
     proxy_for = models.ForeignKey(
         "council.Membership",
         on_delete=models.PROTECT,

@@ -11,19 +11,22 @@ from deliberation.models.meetings import AgendaItem
 from deliberation.models.texts import Proposal
 
 
+class ContributionChannel(models.TextChoices):
+    """How a resident's contribution reached the council (a staffed channel, or online)."""
+
+    PHONE = "phone", _("reçue par téléphone")
+    LETTER = "letter", _("reçue par courrier")
+    COUNTER = "counter", _("reçue au guichet")
+    EPN = "epn", _("reçue à l'espace public numérique")
+    EMAIL = "email", _("reçue par e-mail")
+
+
 class Contribution(models.Model):
     """A resident's opinion on an agenda item or a proposal, received at the mediation desk
     (phone, letter, counter, EPN, e-mail) and typed in by a mediator.
 
     Without the resident's consent it is counted and forwarded to the council, never shown.
     """
-
-    class Channel(models.TextChoices):
-        PHONE = "phone", _("reçue par téléphone")
-        LETTER = "letter", _("reçue par courrier")
-        COUNTER = "counter", _("reçue au guichet")
-        EPN = "epn", _("reçue à l'espace public numérique")
-        EMAIL = "email", _("reçue par e-mail")
 
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -43,7 +46,7 @@ class Contribution(models.Model):
     resident_name = models.CharField(_("nom de l'habitant·e"), max_length=200, blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
-    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("canal"), max_length=10, choices=ContributionChannel.choices)
     received_on = models.DateField(_("reçue le"))
     # Sanitised once, on write (deliberation.text.sanitize); safe to render as is.
     body = models.TextField(_("texte transcrit"))

@@ -17,17 +17,17 @@ from deliberation.models import (
     AgendaItem,
     Ballot,
     BallotParticipation,
-    Channel,
     Choice,
     Decision,
     Vote,
+    VoteChannel,
 )
 from deliberation.selectors.seats import Presence, Quorum, Seat, active_substitution
 from deliberation.urn import Urn
 
 SHOW_OF_HANDS = "show_of_hands"
 CHOICES: tuple[str, ...] = tuple(Choice.values)
-CHANNELS: tuple[str, ...] = (*Channel.values, SHOW_OF_HANDS)
+CHANNELS: tuple[str, ...] = (*VoteChannel.values, SHOW_OF_HANDS)
 # The parts of a secret ballot's urn: online and proxy votes together, the room's paper.
 URN_ONLINE = "online"
 URN_PAPER = "paper"
@@ -192,8 +192,8 @@ def last_room_entry(ballot: Ballot) -> Vote | None:
     return (
         Vote.objects.filter(ballot=ballot)
         .filter(
-            Q(channel=Channel.ROOM_ROLL_CALL)
-            | (Q(channel=Channel.PROXY) & ~Q(recorded_by_id=F("voter__user_id")))
+            Q(channel=VoteChannel.ROOM_ROLL_CALL)
+            | (Q(channel=VoteChannel.PROXY) & ~Q(recorded_by_id=F("voter__user_id")))
         )
         .select_related("voter__user", "proxy_for__user")
         .order_by("-created_at", "-pk")

@@ -24,6 +24,7 @@ from deliberation.models import (
     CommentFlag,
     Consultation,
     Contribution,
+    ContributionChannel,
     Meeting,
     ProposalVersion,
 )
@@ -154,7 +155,7 @@ def consultation_page(consultation: Consultation, user: Any) -> ConsultationPage
     by_channel = [ChannelCount("online", _("en ligne"), online)] if online else []
     by_channel += [
         ChannelCount(value, str(label), counter[value])
-        for value, label in Contribution.Channel.choices
+        for value, label in ContributionChannel.choices
         if counter[value]
     ]
     return ConsultationPage(

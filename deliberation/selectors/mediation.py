@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.models import User
-from deliberation.models import AgendaItem, Contribution, Decision, Meeting, Proposal
+from deliberation.models import (
+    AgendaItem,
+    Contribution,
+    ContributionChannel,
+    Decision,
+    Meeting,
+    Proposal,
+)
 from deliberation.selectors.record import public_decisions
 
 # Crockford's base32 without the characters read aloud or written by hand ambiguously:
@@ -27,8 +34,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 6
 # Long enough to follow an item through its meeting and the college's answer.
 CODE_VALIDITY = datetime.timedelta(days=365)
-
-Channel = Contribution.Channel
 
 
 # --- Receipt codes -------------------------------------------------------------------------
@@ -106,7 +111,7 @@ class ChannelCount:
 def _counts(counter: Counter[str]) -> list[ChannelCount]:
     return [
         ChannelCount(value, str(label), counter.get(value, 0))
-        for value, label in Channel.choices
+        for value, label in ContributionChannel.choices
         if counter.get(value, 0)
     ]
 

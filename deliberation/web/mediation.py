@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from deliberation import actions
 from deliberation.forms import TextareaField
-from deliberation.models import AgendaItem, Contribution, Meeting, Proposal
+from deliberation.models import AgendaItem, ContributionChannel, Meeting, Proposal
 from deliberation.selectors import mediation as mediation_reads
 
 # Enough for a family checking a few codes at the EPN, too few to walk the code space.
@@ -34,7 +34,7 @@ class ContributionForm(forms.Form):
     target = forms.ChoiceField(label=gettext_lazy("Sur quoi porte la contribution ?"))
     channel = forms.ChoiceField(
         label=gettext_lazy("Reçue"),
-        choices=Contribution.Channel.choices,
+        choices=ContributionChannel.choices,
         widget=forms.RadioSelect,
     )
     received_on = forms.DateField(

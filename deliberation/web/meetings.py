@@ -31,7 +31,9 @@ PUBLIC, MEMBERS, STAFF, SCREEN = events.PUBLIC, events.MEMBERS, events.STAFF, ev
 
 
 @dataclass(frozen=True)
-class Page:
+class Screen:
+    """One of a meeting's live screens: public page, members' room, a console, room screen."""
+
     name: str  # url name and ?do namespace
     audience: str
     template: str
@@ -40,14 +42,14 @@ class Page:
 
 
 PAGES = {
-    "live": Page("live", PUBLIC, "deliberation/meeting_live.html", "", None),
-    "room": Page(
+    "live": Screen("live", PUBLIC, "deliberation/meeting_live.html", "", None),
+    "room": Screen(
         "room", MEMBERS, "deliberation/meeting_room.html", "", "deliberation.view_members_room"
     ),
-    "chair": Page(
+    "chair": Screen(
         "chair", STAFF, "deliberation/meeting_chair.html", "", "deliberation.view_chair_console"
     ),
-    "secretariat": Page(
+    "secretariat": Screen(
         "secretariat",
         STAFF,
         "deliberation/meeting_secretariat.html",
@@ -55,7 +57,7 @@ PAGES = {
         "deliberation.view_secretariat_console",
     ),
     # The room's projector: public like the live page, no controls.
-    "screen": Page("screen", SCREEN, "deliberation/meeting_screen.html", "", None),
+    "screen": Screen("screen", SCREEN, "deliberation/meeting_screen.html", "", None),
 }
 
 
@@ -66,7 +68,7 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _authorise(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResponse | None:
+def _authorise(request: HttpRequest, page: Screen, meeting: Meeting) -> HttpResponse | None:
     if page.permission is None:
         if meeting.state == Meeting.State.DRAFT and PUBLIC not in live.audiences_for_user(
             request.user, meeting
@@ -82,7 +84,7 @@ def _authorise(request: HttpRequest, page: Page, meeting: Meeting) -> HttpRespon
 
 def _render_page(
     request: HttpRequest,
-    page: Page,
+    page: Screen,
     meeting: Meeting,
     *,
     bound: dict[str, Any] | None = None,
@@ -115,7 +117,7 @@ def _render_page(
     return render(request, page.template, context, status=status)
 
 
-def _closing(page: Page, room: live.RoomState, wanted: Any) -> Any:
+def _closing(page: Screen, room: live.RoomState, wanted: Any) -> Any:
     """The close confirmation the chair asked for (`?cloture=<ballot>`), while it is open."""
     ballot = room.open_ballot
     if page.name != "chair" or ballot is None or str(wanted) != str(ballot.pk):
@@ -143,7 +145,7 @@ def _field_of(error: Exception) -> str | None:
     return getattr(error, "field", None)
 
 
-def _handle_post(request: HttpRequest, page: Page, meeting: Meeting) -> HttpResponse:
+def _handle_post(request: HttpRequest, page: Screen, meeting: Meeting) -> HttpResponse:
     slug = request.GET.get("do", "")
     action = ACTIONS.get(slug)
     if slug == "procuration" and page.name == "secretariat":

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from council.notifications import links, tasks
 from council.notifications.channels import SMS_MAX, sms_text
-from council.notifications.models import Delivery, Event, Subscription
+from council.notifications.models import Delivery, Notice, Subscription
 from council.notifications.service import notify, send_digests, send_due
 from council.notifications.tasks import attempt, backoff
 from tests.council.account_helpers import links_in, outline
@@ -85,12 +85,12 @@ def _sms_subscriber(phone="+32470123456"):
         user=user,
         channel="sms",
         phone=phone,
-        events=[Event.DECISION_RECORDED],
+        events=[Notice.DECISION_RECORDED],
         confirmed_at=timezone.now(),
     )
 
 
-def _notify(django_capture_on_commit_callbacks, event=Event.DECISION_RECORDED, **kwargs):
+def _notify(django_capture_on_commit_callbacks, event=Notice.DECISION_RECORDED, **kwargs):
     kwargs.setdefault("url", "/decisions/numerique/2026/7/")
     kwargs.setdefault("title", "Maintenir les guichets physiques")
     with django_capture_on_commit_callbacks(execute=True):
@@ -212,9 +212,9 @@ def test_email_carries_an_unsubscribe_link_that_works_logged_out(
 ):
     user = make_user("abonnee@example.net")
     Subscription.objects.create(
-        user=user, channel="email", events=[Event.MEETING_CONVENED], confirmed_at=timezone.now()
+        user=user, channel="email", events=[Notice.MEETING_CONVENED], confirmed_at=timezone.now()
     )
-    _notify(django_capture_on_commit_callbacks, Event.MEETING_CONVENED, title="Séance de mars")
+    _notify(django_capture_on_commit_callbacks, Notice.MEETING_CONVENED, title="Séance de mars")
     assert send_due() == {"sent": 1}
     [mail] = mailoutbox
     assert mail.to == ["abonnee@example.net"]
@@ -226,7 +226,7 @@ def test_email_carries_an_unsubscribe_link_that_works_logged_out(
     assert page.status_code == 200 and outline(page.content.decode()).h1 == 1
     assert client.post(_path(unsubscribe)).status_code == 200
     assert not Subscription.objects.get(user=user).is_active
-    assert _notify(django_capture_on_commit_callbacks, Event.MEETING_CONVENED) == 0
+    assert _notify(django_capture_on_commit_callbacks, Notice.MEETING_CONVENED) == 0
     # A forged token is a page, not a 500.
     assert client.get(_path(unsubscribe)[:-6] + "xxxxx/").status_code == 404
 
@@ -241,7 +241,7 @@ def test_db_worker_delivers_from_the_queue(
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     user = make_user()
     Subscription.objects.create(
-        user=user, channel="email", events=[Event.DECISION_RECORDED], confirmed_at=timezone.now()
+        user=user, channel="email", events=[Notice.DECISION_RECORDED], confirmed_at=timezone.now()
     )
     _notify(django_capture_on_commit_callbacks)
     assert Delivery.objects.get().status == "pending" and not mailoutbox
@@ -267,7 +267,7 @@ def test_queue_down_loses_nothing(monkeypatch, mailoutbox, django_capture_on_com
     Subscription.objects.create(
         user=make_user(),
         channel="email",
-        events=[Event.DECISION_RECORDED],
+        events=[Notice.DECISION_RECORDED],
         confirmed_at=timezone.now(),
     )
     _notify(django_capture_on_commit_callbacks)
@@ -282,10 +282,10 @@ def test_daily_digest(mailoutbox, django_capture_on_commit_callbacks):
         channel="email",
         digest=True,
         confirmed_at=timezone.now(),
-        events=[Event.DECISION_RECORDED, Event.MEETING_CONVENED],
+        events=[Notice.DECISION_RECORDED, Notice.MEETING_CONVENED],
     )
     _notify(django_capture_on_commit_callbacks, title="Première")
-    _notify(django_capture_on_commit_callbacks, Event.MEETING_CONVENED, title="Seconde")
+    _notify(django_capture_on_commit_callbacks, Notice.MEETING_CONVENED, title="Seconde")
     assert set(Delivery.objects.values_list("status", flat=True)) == {"held"}
     assert send_due() == {} and not mailoutbox
     assert send_digests() == 1
@@ -299,7 +299,7 @@ def test_daily_digest(mailoutbox, django_capture_on_commit_callbacks):
 
 
 def _subscribe(client, **overrides):
-    data = {"email": "Voisin@Exemple.be", "events": [Event.DECISION_RECORDED], **overrides}
+    data = {"email": "Voisin@Exemple.be", "events": [Notice.DECISION_RECORDED], **overrides}
     return client.post(reverse("notification_subscribe"), data)
 
 
@@ -325,9 +325,9 @@ def test_double_opt_in(client, mailoutbox, django_capture_on_commit_callbacks):
 
     # Asking again for an address already subscribed: the same answer, no new mail.
     with django_capture_on_commit_callbacks(execute=True):
-        again = _subscribe(client, events=[Event.MEETING_CONVENED])
+        again = _subscribe(client, events=[Notice.MEETING_CONVENED])
     assert again.status_code == 302 and len(mailoutbox) == 1
-    assert Subscription.objects.get().events == [Event.DECISION_RECORDED]
+    assert Subscription.objects.get().events == [Notice.DECISION_RECORDED]
 
 
 def test_confirm_link_forged_or_expired(
@@ -381,7 +381,7 @@ def test_my_notifications_page(client, gateway):
     assert outline(html).h1 == 1 and "<fieldset" in html and 'name="phone"' in html
 
     bad_phone = client.post(
-        url, {"events": [Event.MEETING_CONVENED], "by_sms": "on", "phone": "12<b>"}
+        url, {"events": [Notice.MEETING_CONVENED], "by_sms": "on", "phone": "12<b>"}
     )
     assert bad_phone.status_code == 400
     assert "Numéro de GSM invalide" in bad_phone.content.decode()
@@ -392,7 +392,7 @@ def test_my_notifications_page(client, gateway):
     ok = client.post(
         url,
         {
-            "events": [Event.MEETING_CONVENED, Event.DECISION_RECORDED],
+            "events": [Notice.MEETING_CONVENED, Notice.DECISION_RECORDED],
             "by_email": "on",
             "by_sms": "on",
             "phone": "0470 12 34 56",
@@ -402,10 +402,10 @@ def test_my_notifications_page(client, gateway):
     by_channel = {s.channel: s for s in Subscription.objects.filter(user=user)}
     assert by_channel["sms"].phone == "+32470123456"
     assert all(s.is_active for s in by_channel.values())
-    assert by_channel["email"].events == [Event.MEETING_CONVENED, Event.DECISION_RECORDED]
+    assert by_channel["email"].events == [Notice.MEETING_CONVENED, Notice.DECISION_RECORDED]
     assert "checked" in client.get(url).content.decode()
 
-    no_channel = client.post(url, {"events": [Event.MEETING_CONVENED]})
+    no_channel = client.post(url, {"events": [Notice.MEETING_CONVENED]})
     assert no_channel.status_code == 400 and "par e-mail ou par SMS" in no_channel.content.decode()
     assert Subscription.objects.active().filter(user=user).count() == 2
     # Nothing ticked at all: no more notifications.
@@ -420,7 +420,7 @@ def test_account_without_email_is_offered_sms_only(client, settings):
     user.save()
     client.force_login(user)
     response = client.post(
-        reverse("my_notifications"), {"events": [Event.MEETING_CONVENED], "by_email": "on"}
+        reverse("my_notifications"), {"events": [Notice.MEETING_CONVENED], "by_email": "on"}
     )
     assert response.status_code == 400
     assert "pas d’adresse e-mail" in response.content.decode()
@@ -437,7 +437,7 @@ def test_meeting_convened_agenda_changed_and_decision(council, django_capture_on
     people = People(council)
 
     Subscription.objects.create(
-        user=make_user(), channel="email", events=list(Event.values), confirmed_at=timezone.now()
+        user=make_user(), channel="email", events=list(Notice.values), confirmed_at=timezone.now()
     )
     with django_capture_on_commit_callbacks(execute=True):
         meeting = actions.do_create_meeting(
@@ -452,14 +452,14 @@ def test_meeting_convened_agenda_changed_and_decision(council, django_capture_on
         actions.do_save_meeting(meeting, acting_user=people.secretary.user)
     events = list(Delivery.objects.order_by("pk").values_list("event", "link"))
     live = reverse("deliberation:live", kwargs={"meeting_id": meeting.pk})
-    assert events == [(Event.MEETING_CONVENED, live), (Event.AGENDA_CHANGED, live)]
+    assert events == [(Notice.MEETING_CONVENED, live), (Notice.AGENDA_CHANGED, live)]
 
     session = Session(people, meeting)
     ballot = session.open_ballot()
     with django_capture_on_commit_callbacks(execute=True):
         decision = actions.check_close_ballot(ballot.pk, acting_user=session.chair)
     last = Delivery.objects.order_by("pk").last()
-    assert last.event == Event.DECISION_RECORDED
+    assert last.event == Notice.DECISION_RECORDED
     assert last.link.endswith(f"/{decision.year}/{decision.number}/")
 
 
@@ -482,7 +482,7 @@ def test_consultation_opened_then_closing_soon_told_once(
         user=make_user(),
         channel="email",
         confirmed_at=timezone.now(),
-        events=[Event.CONSULTATION_OPENED, Event.CONSULTATION_CLOSING],
+        events=[Notice.CONSULTATION_OPENED, Notice.CONSULTATION_CLOSING],
     )
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
@@ -498,7 +498,7 @@ def test_consultation_opened_then_closing_soon_told_once(
             acting_user=people.secretary.user,
         )
     [opened] = Delivery.objects.all()
-    assert opened.event == Event.CONSULTATION_OPENED
+    assert opened.event == Notice.CONSULTATION_OPENED
     assert opened.link == reverse("deliberation:consultation", args=[consultation.pk])
     assert "Votre avis sur les guichets" in opened.subject
 
@@ -509,8 +509,8 @@ def test_consultation_opened_then_closing_soon_told_once(
         assert actions.notify_consultations(now + datetime.timedelta(days=4, hours=1)) == 0
         call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(Delivery.objects.order_by("pk").values_list("event", flat=True)) == [
-        Event.CONSULTATION_OPENED,
-        Event.CONSULTATION_CLOSING,
+        Notice.CONSULTATION_OPENED,
+        Notice.CONSULTATION_CLOSING,
     ]
 
 
@@ -571,13 +571,13 @@ def test_notify_costs_the_same_queries_for_5_or_50_subscribers(django_assert_num
             Subscription.objects.create(
                 user=make_user(),
                 channel="email",
-                events=[Event.DECISION_RECORDED],
+                events=[Notice.DECISION_RECORDED],
                 confirmed_at=timezone.now(),
             )
 
     subscribe(5)
     with django_assert_num_queries(4):  # savepoint, subscriptions, one INSERT, release
-        assert notify(Event.DECISION_RECORDED, title="x", url="/") == 5
+        assert notify(Notice.DECISION_RECORDED, title="x", url="/") == 5
     subscribe(45)
     with django_assert_num_queries(4):
-        assert notify(Event.DECISION_RECORDED, title="x", url="/") == 50
+        assert notify(Notice.DECISION_RECORDED, title="x", url="/") == 50

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from council.models import Role
 from deliberation import actions
-from deliberation.models import AgendaItem, AuditEntry, Contribution, Decision, Meeting
+from deliberation.models import (
+    AgendaItem,
+    AuditEntry,
+    Contribution,
+    ContributionChannel,
+    Decision,
+    Meeting,
+)
 from deliberation.selectors import mediation as mediation_reads
 from deliberation.selectors import public_decisions
 from tests.deliberation.test_events import open_ballot, start_session
@@ -36,7 +43,7 @@ def item(meeting):
 
 def record(item, user, **fields):
     values = {
-        "channel": Contribution.Channel.PHONE,
+        "channel": ContributionChannel.PHONE,
         "received_on": timezone.localdate(),
         "text": "Je n'ai pas d'ordinateur : gardez le guichet ouvert le samedi.",
         "consent_to_publish": True,
@@ -496,7 +503,7 @@ def test_the_item_page_runs_the_same_queries_whatever_the_number(client, item, m
     queries()  # the first request fills the site's caches (site, locale, navigation)
     few = queries()
     for i in range(30):
-        record(item, mediator, channel=Contribution.Channel.values[i % 5])
+        record(item, mediator, channel=ContributionChannel.values[i % 5])
     assert queries() == few
 
 

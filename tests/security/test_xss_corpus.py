@@ -117,7 +117,7 @@ def proposal(stage: Stage, payload: str, author) -> None:
 
 def contribution(stage: Stage, payload: str, author) -> None:
     from deliberation import actions
-    from deliberation.models import Contribution
+    from deliberation.models import ContributionChannel
 
     def record() -> None:
         stored = actions.check_record_contribution(
@@ -125,7 +125,7 @@ def contribution(stage: Stage, payload: str, author) -> None:
             resident_name=payload[: actions.NAME_MAX],
             contact_phone="",
             contact_email="",
-            channel=Contribution.Channel.PHONE,
+            channel=ContributionChannel.PHONE,
             received_on=timezone.localdate(),
             text=payload,
             consent_to_publish=True,
