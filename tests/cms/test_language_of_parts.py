@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_untranslated_content_declares_its_own_language(client, demo_site, url, interface, content):
     # WCAG 3.1.2: each home is written in its interface's language; a page that is not
-    # translated declares its own (tests/cms/test_english_site.py).
+    # translated declares its own (tests/cms/demo/test_english_site.py).
     html = client.get(url).content.decode()
     assert re.search(r'<html lang="(\w+)"', html).group(1) == interface
     main = re.search(r"<main[^>]*>", html).group(0)

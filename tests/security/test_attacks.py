@@ -2,9 +2,9 @@
 fixation, a session that outlives its logout, account enumeration, and the headers every
 response carries with the production settings.
 
-Cross-site WebSocket hijacking is here only for what tests/deliberation/test_consumers.py
+Cross-site WebSocket hijacking is here only for what tests/deliberation/live/test_consumers.py
 does not already show (a foreign origin carrying a member's session cookie); receipt-code
-enumeration is shown by tests/deliberation/test_mediation.py (same page for unknown,
+enumeration is shown by tests/deliberation/actions/test_mediation.py (same page for unknown,
 malformed and expired codes; per-address rate limit that counts misses).
 """
 
@@ -266,7 +266,7 @@ async def test_a_foreign_page_cannot_open_the_members_socket_with_a_members_cook
     from channels.testing import WebsocketCommunicator
 
     from council.asgi import application
-    from tests.deliberation.test_consumers import HOST, session_cookie
+    from tests.deliberation.live.test_consumers import HOST, session_cookie
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

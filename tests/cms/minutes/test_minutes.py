@@ -15,7 +15,7 @@ from deliberation import actions, chain, selectors
 from deliberation.actions import ActionError
 from deliberation.demo import UPCOMING_TITLE
 from deliberation.models import AgendaItem, Decision, Meeting
-from tests.cms.test_pdf import pdf_info, pdf_text
+from tests.cms.exports.test_pdf import pdf_info, pdf_text
 
 
 def _text(page: MinutesPage) -> str:

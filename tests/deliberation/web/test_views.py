@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deliberation import actions
 from deliberation.models import Attendance, Ballot, Comment, SpeakerRequest, Vote
-from tests.deliberation.test_events import open_ballot, start_session
+from tests.deliberation.live.test_events import open_ballot, start_session
 
 
 def url(meeting, room: str) -> str:

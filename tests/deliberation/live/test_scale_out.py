@@ -22,7 +22,7 @@ from django.conf import settings
 
 from deliberation.models import Vote
 from tests.browser.server import Daphne, start_daphne
-from tests.deliberation.test_events import open_ballot, start_session
+from tests.deliberation.live.test_events import open_ballot, start_session
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

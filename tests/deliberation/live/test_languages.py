@@ -12,7 +12,7 @@ from django.utils import translation
 from council.asgi import application
 from deliberation import actions, events, live
 from deliberation.models import Ballot, Decision
-from tests.deliberation.test_events import Listener, open_ballot, start_session
+from tests.deliberation.live.test_events import Listener, open_ballot, start_session
 
 
 @pytest.fixture(autouse=True)

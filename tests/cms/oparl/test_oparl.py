@@ -26,7 +26,7 @@ from tests.cms.conftest import add_recommendation, publish
 from tests.factories import make_membership
 
 # The OParl 1.1 schemas, kept with the API (CC BY-SA 4.0, see its LICENSE).
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "cms" / "oparl" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "cms" / "oparl" / "schema"
 API = "/oparl/v1.1/"
 BASE = "http://testserver" + API
 KINDS = {

@@ -15,8 +15,8 @@ import pytest
 
 from deliberation import actions
 from deliberation.models import Ballot, Decision
-from tests.deliberation.test_events import start_session
-from tests.deliberation.test_views import url, with_totp
+from tests.deliberation.live.test_events import start_session
+from tests.deliberation.web.test_views import url, with_totp
 
 
 @pytest.fixture

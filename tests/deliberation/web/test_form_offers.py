@@ -26,7 +26,7 @@ from django.utils import timezone
 from council.models import Role
 from deliberation import actions, live, models
 from tests.deliberation.conftest import People
-from tests.deliberation.test_views import with_totp
+from tests.deliberation.web.test_views import with_totp
 from tests.factories import make_membership, make_user
 
 PAGES = {

@@ -9,8 +9,8 @@ import pytest
 
 from deliberation import actions, events, live
 from deliberation.models import Amendment, Ballot, Comment
-from tests.deliberation.test_events import Listener, start_session
-from tests.deliberation.test_views import url, with_totp
+from tests.deliberation.live.test_events import Listener, start_session
+from tests.deliberation.web.test_views import url, with_totp
 
 
 @pytest.fixture
@@ -499,7 +499,7 @@ def test_every_textarea_with_a_limit_counts_a_line_break_once():
     )
     from deliberation.web.consultations import ConsultationCommentForm
     from deliberation.web.mediation import ContributionForm
-    from tests.deliberation.test_consultation import typed_in_a_browser
+    from tests.deliberation.actions.test_consultations import typed_in_a_browser
 
     forms = [
         CommentForm(),

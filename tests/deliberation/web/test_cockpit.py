@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 
 from deliberation import actions, events
 from deliberation.models import Attendance, AuditEntry, Ballot, Decision, Vote
-from tests.deliberation.test_events import open_ballot, start_session
-from tests.deliberation.test_views import url, with_totp
+from tests.deliberation.live.test_events import open_ballot, start_session
+from tests.deliberation.web.test_views import url, with_totp
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.test import Client
 from wagtail.models import Page
 
 from cms.models import MeetingPage, MinutesPage, RecommendationPage
-from tests.cms.test_demo_site import sitemap_paths
+from tests.cms.demo.test_demo_site import sitemap_paths
 
 pytestmark = pytest.mark.django_db
 

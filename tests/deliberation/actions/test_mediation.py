@@ -23,7 +23,7 @@ from deliberation.models import (
 )
 from deliberation.selectors import mediation as mediation_reads
 from deliberation.selectors import public_decisions
-from tests.deliberation.test_events import open_ballot, start_session
+from tests.deliberation.live.test_events import open_ballot, start_session
 from tests.factories import make_council, make_membership, make_user
 
 DESK = "/guichet/"
@@ -325,7 +325,7 @@ def test_desk_errors_keep_the_values_and_speak_french(client, item, mediator):
 
 
 def test_a_contribution_at_the_limit_typed_with_line_breaks_is_recorded(client, item, mediator):
-    from tests.deliberation.test_consultation import typed_in_a_browser
+    from tests.deliberation.actions.test_consultations import typed_in_a_browser
 
     client.force_login(mediator)
     text = typed_in_a_browser(actions.TEXT_MAX)

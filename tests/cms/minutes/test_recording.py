@@ -12,8 +12,8 @@ from django.test import Client
 from cms.minutes import minutes
 from deliberation import video
 from deliberation.models import AuditEntry
-from tests.cms.test_minutes import demo, held  # noqa: F401  (fixtures)
-from tests.cms.test_oparl import validate
+from tests.cms.minutes.test_minutes import demo, held  # noqa: F401  (fixtures)
+from tests.cms.oparl.test_oparl import validate
 
 RECORDING = "https://video.example.org/w/seance-du-conseil"
 
@@ -76,7 +76,7 @@ def test_oparl_meeting_lists_the_recording_and_its_chapters(recorded):
 
 
 def test_the_minutes_pdf_lists_the_moments_too(recorded):
-    from tests.cms.test_pdf import pdf_text
+    from tests.cms.exports.test_pdf import pdf_text
 
     meeting, secretary = recorded
     page = minutes.check_generate_minutes(meeting, acting_user=secretary)
