@@ -86,21 +86,27 @@ def render_agenda_pack(page, request) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def agenda_pack(page, request) -> bytes:
-    key = f"cms:agenda-pack:{_fingerprint(page)}"
+def _cached(key: str, render: Callable[[], bytes]) -> bytes:
     pdf = cache.get(key)
     if pdf is None:
-        pdf = render_agenda_pack(page, request)
+        pdf = render()
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 
 
-def agenda_pack_response(page, request) -> HttpResponse:
-    response = HttpResponse(agenda_pack(page, request), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="ordre-du-jour-seance-{page.meeting.pk}.pdf"'
-    )
+def _response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def agenda_pack(page, request) -> bytes:
+    key = f"cms:agenda-pack:{_fingerprint(page)}"
+    return _cached(key, lambda: render_agenda_pack(page, request))
+
+
+def agenda_pack_response(page, request) -> HttpResponse:
+    return _response(agenda_pack(page, request), f"ordre-du-jour-seance-{page.meeting.pk}.pdf")
 
 
 def render_minutes(page, request, context: Callable[[Any], dict[str, Any]]) -> bytes:
@@ -128,19 +134,11 @@ def minutes_pdf(
     # immutable).
     parts = [page.pk, page.live_revision_id, approval_ids, get_language()]
     key = "cms:minutes:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_minutes(page, request, context)
-        cache.set(key, pdf, CACHE_SECONDS)
-    return pdf
+    return _cached(key, lambda: render_minutes(page, request, context))
 
 
 def minutes_response(
     page, request, *, approval_ids: list[int], context: Callable[[Any], dict[str, Any]]
 ) -> HttpResponse:
     pdf = minutes_pdf(page, request, approval_ids=approval_ids, context=context)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="proces-verbal-seance-{page.meeting_id}.pdf"'
-    )
-    return response
+    return _response(pdf, f"proces-verbal-seance-{page.meeting_id}.pdf")

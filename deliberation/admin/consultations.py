@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from council.staff_policy import CouncilStaffPermissionPolicy
 from deliberation import actions
 from deliberation.actions import ActionError
+from deliberation.admin.saving import SaveThroughAction
 from deliberation.models import Consultation
 
 
@@ -38,21 +39,16 @@ class ConsultationAdminForm(WagtailAdminModelForm):
             self.add_error(field, str(error))
 
 
-class _SaveThroughAction:
-    form = None
-    instance: Consultation
-    user = None
-
-    def _save_instance(self):
-        consultation = self.form.save(commit=False) if self.form is not None else self.instance
-        self.instance = actions.check_save_consultation(consultation, acting_user=self.user)
+class ConsultationSaveThrough(SaveThroughAction):
+    def save_through(self, consultation: Consultation) -> Consultation:
+        return actions.check_save_consultation(consultation, acting_user=self.user)
 
 
-class CreateConsultationAction(_SaveThroughAction, CreateAction):
+class CreateConsultationAction(ConsultationSaveThrough, CreateAction):
     pass
 
 
-class EditConsultationAction(_SaveThroughAction, EditAction):
+class EditConsultationAction(ConsultationSaveThrough, EditAction):
     pass
 
 

@@ -26,29 +26,22 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from council.staff_policy import CouncilStaffPermissionPolicy
 from deliberation.actions import do_save_meeting
+from deliberation.admin.saving import SaveThroughAction
 from deliberation.models import Meeting
 
 
-class SaveThroughAction:
-    """Replaces the generic form.save(): the form fills the meeting and its agenda in
-    memory (modelcluster), then deliberation's action saves them and tells the rooms."""
+class MeetingSaveThrough(SaveThroughAction):
+    """The meeting and its agenda, saved by deliberation's action, which tells the rooms."""
 
-    form = None
-    instance: Meeting
-    user = None
-
-    def _save_instance(self):
-        meeting = self.form.save(commit=False) if self.form is not None else self.instance
-        self.instance = do_save_meeting(meeting, acting_user=self.user)
-        if self.form is not None:
-            self.form.save_m2m()
+    def save_through(self, meeting: Meeting) -> Meeting:
+        return do_save_meeting(meeting, acting_user=self.user)
 
 
-class CreateMeetingAction(SaveThroughAction, CreateAction):
+class CreateMeetingAction(MeetingSaveThrough, CreateAction):
     pass
 
 
-class EditMeetingAction(SaveThroughAction, EditAction):
+class EditMeetingAction(MeetingSaveThrough, EditAction):
     pass
 
 
