@@ -136,21 +136,21 @@ def _ballot_line(ballot: Ballot, decision: Decision | None) -> str:
     }
 
 
-def _speaker_line(request: SpeakerRequest) -> str:
+def _speaker_line(turn: SpeakerRequest) -> str:
     """ "Alice Dupont (motion d'ordre, 1 min 05 s)": who spoke, how, and for how long."""
     details = []
-    if request.kind != SpeakerRequest.Kind.SPEECH:
-        details.append(request.get_kind_display())
-    if request.spoken_seconds is not None:
-        details.append(timekeeping.duration(request.spoken_seconds))
-    name = str(request.membership.user)
+    if turn.kind != SpeakerRequest.Kind.SPEECH:
+        details.append(turn.get_kind_display())
+    if turn.spoken_seconds is not None:
+        details.append(timekeeping.duration(turn.spoken_seconds))
+    name = str(turn.membership.user)
     return f"{name} ({', '.join(details)})" if details else name
 
 
 def _item_blocks(meeting: Meeting) -> list[Any]:
     items = deliberation_selectors.agenda(meeting)
     speakers: dict[int, list[str]] = defaultdict(list)
-    for request in (
+    for turn in (
         SpeakerRequest.objects.filter(
             agenda_item__meeting=meeting,
             state__in=[SpeakerRequest.State.DONE, SpeakerRequest.State.SPEAKING],
@@ -158,7 +158,7 @@ def _item_blocks(meeting: Meeting) -> list[Any]:
         .select_related("membership__user")
         .order_by("started_at", "requested_at", "pk")
     ):
-        speakers[request.agenda_item_id].append(_speaker_line(request))
+        speakers[turn.agenda_item_id].append(_speaker_line(turn))
     proposals: dict[int, list[Proposal]] = defaultdict(list)
     for proposal in Proposal.objects.filter(agenda_item__meeting=meeting).order_by("created", "pk"):
         proposals[proposal.agenda_item_id].append(proposal)

@@ -151,9 +151,9 @@ if (room) {
   let attempt = 0;
   let socket = null;
   let retry = null;
-  // Backoff capped at 5 s with jitter: the page is back within seconds of the server, and
-  // 500 watchers do not all return at the same instant.
-  const MAX_DELAY = 5000;
+  // Backoff capped at 3 s with jitter (each wait between half the ceiling and the ceiling):
+  // the page is back within 5 s of the server, and 500 watchers do not all return at once.
+  const MAX_DELAY = 3000;
 
   const connect = () => {
     retry = null;

@@ -46,7 +46,7 @@ def report(returns: list[Return], failures: list[str], software: str) -> list[st
         "accepts connections again: *reconnected* when the page's socket is open again (its "
         "resync request starts), *resynced* when that request's answer, the page's fragments "
         "as they now stand, has arrived (Chromium's own timestamps). The pages retry with a "
-        "backoff capped at 5 s with jitter (static/js/live.js).",
+        "backoff capped at 3 s with jitter (static/js/live.js).",
         "",
         f"**Median over {len(returns)} restarts of the later page's resync: "
         f"{statistics.median(worst):.1f} s** after the servers' return (target: within "

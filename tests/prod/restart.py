@@ -5,7 +5,7 @@ tests/bench/reconnect.py (the figure in docs/benchmarks.md).
 A restart is what `systemctl restart conseil-ouvert@*` does: each process is stopped
 (SIGTERM) and the topology's supervisor, as systemd's `Restart=always`, starts it again two
 seconds later; Django and Wagtail then import before the process listens. While they are
-away, the pages' sockets fail and retry (static/js/live.js: backoff capped at 5 s, jitter).
+away, the pages' sockets fail and retry (static/js/live.js: backoff capped at 3 s, jitter).
 
 Times are the machine's wall clock, in seconds: this side samples the processes' ports
 every 50 ms (straight, not through nginx: a probe through nginx while they are away would
