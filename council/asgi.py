@@ -8,14 +8,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.urls import get_resolver  # noqa: E402
 
 from council.origins import SameOriginValidator  # noqa: E402
 from deliberation.live.routing import websocket_urlpatterns  # noqa: E402
-
-# The URLconf is loaded now rather than by the first request: after a restart, the pages
-# reconnecting at once are answered without that wait.
-get_resolver().url_patterns  # noqa: B018
 
 application = ProtocolTypeRouter(
     {

@@ -163,12 +163,27 @@ def daphne_pids(prod: Running) -> dict[int, int]:
     return {entry["port"]: entry["pid"] for entry in prod.state["daphne"]}
 
 
+STOP_TIMEOUT = 10  # seconds: the unit's TimeoutStopSec (docs/deploy/conseil-ouvert@.service)
+
+
+def _kill_if_still_there(pid: int) -> None:
+    """What systemd does once TimeoutStopSec has passed after SIGTERM."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def stop_processes(prod: Running) -> tuple[float, dict[int, int]]:
-    """SIGTERM to both processes (the supervisor starts them again); when, and their pids."""
+    """SIGTERM to both processes, SIGKILL to one still there after STOP_TIMEOUT, as
+    `systemctl restart` does (the supervisor starts them again); when, and their pids."""
     pids = daphne_pids(prod)
     stopped_at = time.time()
     for pid in pids.values():
         os.kill(pid, signal.SIGTERM)
+        timer = threading.Timer(STOP_TIMEOUT, _kill_if_still_there, args=(pid,))
+        timer.daemon = True
+        timer.start()
     return stopped_at, pids
 
 
