@@ -21,6 +21,7 @@ from how often this side looks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -168,10 +169,8 @@ STOP_TIMEOUT = 10  # seconds: the unit's TimeoutStopSec (docs/deploy/conseil-ouv
 
 def _kill_if_still_there(pid: int) -> None:
     """What systemd does once TimeoutStopSec has passed after SIGTERM."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def stop_processes(prod: Running) -> tuple[float, dict[int, int]]:
