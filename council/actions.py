@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from council.invitations import send_invitation
-from council.models import VOTING_ROLES, Council, Membership, Role, User
+from council.models import SEATED_ROLES, VOTING_ROLES, Council, EndReason, Membership, Role, User
 
 # Wagtail's page, document and image permissions are granted to groups; membership roles
 # decide who is in them (see cms/migrations for what each group may do).
@@ -62,6 +62,113 @@ def do_add_membership(
     membership.save()
     sync_staff_groups(user)
     return membership
+
+
+# Offices one person holds at a time; electing someone to one returns its holder to a seat.
+SINGLE_SEAT_OFFICES = (Role.CHAIR, Role.VICE_CHAIR)
+
+
+def _end(membership: Membership, day: datetime.date, reason: str, decision: str) -> None:
+    membership.end = day
+    membership.end_reason = reason
+    membership.end_decision = decision
+    membership.full_clean()
+    membership.save(update_fields=["end", "end_reason", "end_decision"])
+
+
+@transaction.atomic
+def do_end_mandate(
+    membership: Membership,
+    *,
+    end: datetime.date,
+    reason: str,
+    decision: str = "",
+    acting_user: User | None,
+) -> Membership:
+    """End a mandate on `end` (its last day), with why and by which decision."""
+    if reason not in EndReason.values:
+        raise ValidationError({"end_reason": _("Motif de fin inconnu.")})
+    if membership.end is not None and membership.end < end:
+        raise ValidationError({"end": _("Ce mandat a déjà pris fin.")})
+    _end(membership, end, reason, decision)
+    sync_staff_groups(membership.user)
+    return membership
+
+
+@transaction.atomic
+def do_assign_office(
+    council: Council,
+    user: User,
+    role: str,
+    *,
+    start: datetime.date,
+    decision: str = "",
+    body: str = "",
+    acting_user: User | None,
+) -> Membership:
+    """Give `user` the office `role` from `start`, as an election decided.
+
+    A seated person changes office: their current seat ends the day before and the new
+    mandate succeeds it (one seat, one vote). The outgoing holder of a single-seat office
+    (chair, vice-chair) goes back to an ordinary member's seat. A delegate's mandate in
+    another body (`body`) is held beside the person's seat."""
+    day_before = start - datetime.timedelta(days=1)
+    current = Membership.objects.current(start).filter(council=council)
+    previous: Membership | None = None
+    if role in SEATED_ROLES:
+        previous = current.filter(user=user, role__in=SEATED_ROLES).first()
+    if role in SINGLE_SEAT_OFFICES:
+        for outgoing in current.filter(role=role).exclude(user=user):
+            _change_seat(outgoing, Role.MEMBER, start, day_before, decision)
+    if previous is not None:
+        return _change_seat(previous, role, start, day_before, decision, body=body)
+    return _new_mandate(user, council, role, start, decision, body)
+
+
+def _new_mandate(
+    user: User, council: Council, role: str, start: datetime.date, decision: str, body: str
+) -> Membership:
+    membership = Membership(
+        user=user,
+        council=council,
+        role=role,
+        start=start,
+        body=body,
+        start_decision=decision,
+        has_voting_right=role in VOTING_ROLES,
+    )
+    membership.full_clean()
+    membership.save()
+    sync_staff_groups(user)
+    return membership
+
+
+def _change_seat(
+    seat: Membership,
+    role: str,
+    start: datetime.date,
+    day_before: datetime.date,
+    decision: str,
+    *,
+    body: str = "",
+) -> Membership:
+    """The same person's seat continues under another role from `start`."""
+    if seat.role == role:
+        return seat
+    if seat.start >= start:
+        # Appointed the same day (a correction): the seat itself takes the new role.
+        seat.role, seat.start_decision = role, decision or seat.start_decision
+        seat.has_voting_right = role in VOTING_ROLES
+        seat.full_clean()
+        seat.save(update_fields=["role", "start_decision", "has_voting_right"])
+        sync_staff_groups(seat.user)
+        return seat
+    _end(seat, day_before, EndReason.OFFICE_CHANGE, decision)
+    successor = _new_mandate(seat.user, seat.council, role, start, decision, body)
+    successor.succeeds = seat
+    successor.organisation = seat.organisation
+    successor.save(update_fields=["succeeds", "organisation"])
+    return successor
 
 
 def email_in_use(email: str) -> bool:

@@ -19,6 +19,8 @@ class User(AbstractUser):
     """An account. People log in by e-mail; the username stays for accounts without one."""
 
     email = models.EmailField(_("adresse e-mail"), unique=True, null=True, blank=True)  # type: ignore[assignment]
+    # Only for the tie-break "the elder wins" of a council's rules of procedure; never shown.
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("utilisateur·rice")
@@ -33,6 +35,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.email or self.username
 
 
+class TieBreak(models.TextChoices):
+    """Who wins an election's tie, as the council's rules of procedure say."""
+
+    SENIORITY = "seniority", _("le ou la plus ancien·ne au conseil")
+    AGE = "age", _("le ou la plus âgé·e")
+
+
 class Council(models.Model):
     """A consultative council; one commune may run several (digital, seniors, youth…)."""
 
@@ -40,6 +49,13 @@ class Council(models.Model):
     slug = models.SlugField(_("identifiant"), unique=True)
     commune = models.CharField(_("commune"), max_length=120)
     mission = models.TextField(_("mission"), blank=True)
+    tie_break = models.CharField(
+        _("départage des candidat·es à égalité"),
+        max_length=20,
+        choices=TieBreak.choices,
+        default=TieBreak.SENIORITY,
+        help_text=_("La règle du règlement d'ordre intérieur pour une élection à égalité de voix."),
+    )
 
     class Meta:
         verbose_name = _("conseil")
@@ -59,6 +75,16 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("observateur·rice")
     # Counter, telephone and EPN staff who type in what residents say without a computer.
     MEDIATOR = "mediator", _("médiation (guichet)")
+    # Elected by the council to sit for it in another body (`Membership.body`).
+    DELEGATE = "delegate", _("délégué·e")
+
+
+class EndReason(models.TextChoices):
+    RESIGNATION = "resignation", _("démission")
+    END_OF_TERM = "end_of_term", _("fin du mandat")
+    REPLACED = "replaced", _("remplacement par un·e suppléant·e")
+    OFFICE_CHANGE = "office_change", _("changement de fonction")
+    OTHER = "other", _("autre motif")
 
 
 # Roles that sit on the council (as opposed to staffing it or watching it).
@@ -87,6 +113,25 @@ class Membership(models.Model):
     start = models.DateField(_("début du mandat"), default=timezone.localdate)
     end = models.DateField(_("fin du mandat"), null=True, blank=True)
     organisation = models.CharField(_("organisation représentée"), max_length=200, blank=True)
+    # A delegate's mandate is held in another body (a commission, an intercommunal).
+    body = models.CharField(_("organe"), max_length=200, blank=True)
+    # The decisions that made and ended the mandate, by number ("14/2026"): the archive
+    # (deliberation) links them; council/ stays below it.
+    start_decision = models.CharField(_("décision de désignation"), max_length=20, blank=True)
+    end_decision = models.CharField(_("décision de fin"), max_length=20, blank=True)
+    end_reason = models.CharField(
+        _("motif de fin"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    # The mandate this one continues: a substitute's for the member they replace, an
+    # officer's for their former seat.
+    succeeds = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("succède à"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
