@@ -202,19 +202,13 @@ def _second_round(
         )
         % {"seats": seats}
     )
-    if len(ranked) == 1:
-        only = ranked[0]
-        steps.append(
-            _("%(name)s est seul·e au second tour et est donc élu·e (%(votes)s voix).")
-            % {"name": only.name, "votes": tally[only.key]}
-        )
-        return [only]
     elected = _take(ranked, seats, tally, tie_break, steps)
     for c in elected:
-        steps.append(
-            _("%(name)s est élu·e au second tour avec %(votes)s voix.")
-            % {"name": c.name, "votes": tally[c.key]}
-        )
+        if len(ranked) == 1:
+            said = _("%(name)s est seul·e au second tour et est donc élu·e (%(votes)s voix).")
+        else:
+            said = _("%(name)s est élu·e au second tour avec %(votes)s voix.")
+        steps.append(said % {"name": c.name, "votes": tally[c.key]})
     if len(elected) < seats:
         steps.append(
             _("Faute de candidat·es, sièges restant vacants : %(vacant)s.")

@@ -304,6 +304,12 @@ LIST_CASES = [
         id="round-2-tie-for-last-seat-seniority",
     ),
     pytest.param(
+        {"round_number": 2, "seats": 2, "who": "a", "votes": {"a": 1}, "ballots": 3},
+        "a",
+        "",
+        id="round-2-alone-for-two-seats",
+    ),
+    pytest.param(
         {"round_number": 2, "seats": 3, "who": "ab", "votes": {"a": 1}, "ballots": 3},
         "ab",
         "",
@@ -367,6 +373,8 @@ def test_steps_of_a_lone_candidate_say_round_2_elects():
     second = count(round_number=2, who="a", votes={"a": 0}, ballots=2, blank=2)
     assert second.elected == ("a",)
     assert second.steps[-1] == "Alice est seul·e au second tour et est donc élu·e (0 voix)."
+    pair = count("list", seats=2, round_number=2, who="a", votes={"a": 1}, ballots=3)
+    assert pair.steps[-1] == "Faute de candidat·es, sièges restant vacants : 1."
 
 
 def test_steps_are_translated():
