@@ -157,7 +157,16 @@ def _mandates(council) -> dict:
         )
         for day in (3, 4)
     ]
-    return {"ended": ended, "delegates": delegates}
+    # A member becomes a substitute: the seat ends the day before, the new mandate succeeds it.
+    changed = do_assign_office(
+        council,
+        make_membership("member", council, start=seated).user,
+        Role.SUBSTITUTE,
+        start=datetime.date(2025, 9, 1),
+        decision="60/2025",
+        acting_user=None,
+    )
+    return {"ended": ended, "delegates": delegates, "changed": changed}
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +248,19 @@ def test_membership_carries_role_dates_voting_right_and_why_it_ended(client, rec
     person = get(client, obj["person"])
     validate(person, "Person")
     assert person["membership"] == [obj]
+
+
+def test_a_changed_office_links_the_mandate_it_continues(client, records):
+    changed = records["changed"]
+    obj = get(client, f"{API}membership/{changed.pk}")
+    validate(obj, "Membership")
+    assert obj["role"] == "membre suppléant·e" and obj["votingRight"] is False
+    assert obj["conseilOuvert:startDecision"] == "60/2025"
+    previous = get(client, obj["conseilOuvert:succeeds"])
+    validate(previous, "Membership")
+    assert previous["endDate"] == "2025-08-31"
+    assert previous["conseilOuvert:endReason"] == "changement de fonction"
+    assert previous["conseilOuvert:endDecision"] == "60/2025"
 
 
 def test_a_delegate_sits_in_another_body_on_behalf_of_the_council(client, records):
