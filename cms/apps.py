@@ -10,9 +10,12 @@ class CmsConfig(AppConfig):
         # Once a ballot's close has committed (deliberation.events.DecisionRecorded): the
         # minutes it approves, and the archive's index. Each runs on its own after the
         # commit: a failure is logged and cannot undo the decision.
+        from cms import page_cache
         from cms.archive import search_index
         from cms.minutes import minutes
         from deliberation import events
 
         events.subscribe(minutes.approve_minutes_for_decision, events.DecisionRecorded)
         events.subscribe(search_index.index_recorded_decision, events.DecisionRecorded)
+        # Anonymous readers' pages: what invalidates them (cms.page_cache's map).
+        page_cache.connect()
