@@ -50,6 +50,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
+from django.utils.translation import get_language_from_path
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -202,6 +203,11 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_anonymous_request(request):
             return self.get_response(request)
+        # Django's key ends with the request's language, which LocaleMiddleware (after this
+        # one) sets from the URL: the same answer, read from the URL here.
+        request.LANGUAGE_CODE = get_language_from_path(request.path_info) or (
+            settings.LANGUAGE_CODE
+        )
         known = cache.get(_groups_key(request))
         prefix = versions(known) if known else None
         if prefix is not None:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from websockets.typing import Origin
 
+from tests.bench import page_cache
 from tests.bench.loadgen import LOCAL_ORIGIN, Result, measure, tls_options
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -232,6 +233,7 @@ def main() -> None:
     rows: list[tuple[str, int, Result, Result]] = []
     memory: dict[str, tuple[float, float, int]] = {}
     voters = iter(VOTERS)
+    page_lines: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="conseil-bench-"))
     for layer, extra in layers.items():
         env = {
@@ -257,6 +259,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             wait_for_port(port)
+            if not page_lines:
+                page_lines = page_cache.report(page_cache.measure(base), layer)
             # One vote unmeasured first: the first request of a process pays for imports,
             # template compilation and connections, which a session pays once.
             asyncio.run(platform_run(base, ids["meeting"], ids["ballot"], 10, next(voters)))
@@ -279,10 +283,14 @@ def main() -> None:
         finally:
             stop(server)
     shutil.rmtree(workdir, ignore_errors=True)
-    write_report(Path(args.output), rows, memory)
+    write_report(Path(args.output), rows, memory, page_lines)
 
 
-GENERATED_SECTIONS = ("## Live room fan-out", "## Memory of one server process")
+GENERATED_SECTIONS = (
+    "## Live room fan-out",
+    "## Memory of one server process",
+    page_cache.SECTION,
+)
 
 
 def kept_sections(path: Path, generated: tuple[str, ...] = GENERATED_SECTIONS) -> list[str]:
@@ -316,6 +324,7 @@ def write_report(
     path: Path,
     rows: list[tuple[str, int, Result, Result]],
     memory: dict[str, tuple[float, float, int]],
+    page_lines: list[str] | None = None,
 ) -> None:
     lines = [
         "# Benchmarks",
@@ -352,6 +361,7 @@ def write_report(
     for layer, (before, after, held) in memory.items():
         lines.append(f"| {layer} | {before:.0f} MB | {after:.0f} MB | {held} |")
     lines.append("")
+    lines += page_lines or []
     # Sections this run does not measure (the commentary, other benchmarks) are kept.
     lines += kept_sections(path)
     path.parent.mkdir(parents=True, exist_ok=True)
