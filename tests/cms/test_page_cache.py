@@ -15,6 +15,7 @@ from council.models import Membership, Role
 from deliberation import actions
 from deliberation.models import Comment, Meeting
 from tests.deliberation.conftest import People, Session
+from tests.factories import make_council
 
 LANGUAGES = ("fr", "nl", "en")
 
@@ -147,10 +148,10 @@ def test_deliberation_changes_reach_every_language(
         assert html(Client(), path) != before[path], path
 
     # A decision: a new meeting of the council, its ballot closed.
-    people = People(meeting.council)
+    people = People(make_council(name="Conseil du cache", slug="cache"))
     with commits(execute=True):
         other = actions.do_create_meeting(
-            meeting.council,
+            people.council,
             title="Séance du cache",
             start=timezone.now() + datetime.timedelta(hours=1),
             place="Salle",
