@@ -196,16 +196,12 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "conseil"),
-        }
-    }
+    redis_cache = {"LOCATION": REDIS_URL, "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "conseil")}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **redis_cache}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = "django.core.cache.backends.locmem.LocMemCache"  # page cache: 3 entries a page
+    CACHES = {"default": {"BACKEND": locmem, "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 # --- People and accounts --------------------------------------------------------------
 
