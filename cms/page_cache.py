@@ -235,6 +235,9 @@ class AnonymousPageCacheMiddleware:
 
 
 def _after_commit(*groups: str) -> None:
+    # At once, for the reads inside the same transaction; again after the commit, so that a
+    # page another reader rendered from the state before cannot stay stored.
+    bump(*groups)
     transaction.on_commit(lambda: bump(*groups))
 
 
