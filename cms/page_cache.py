@@ -22,13 +22,17 @@ The dependency map (the one place that says what depends on what):
   pages               the non-Wagtail public pages (they link  any page published,
                       to recommendations and minutes)          unpublished, moved, deleted
   meeting:<id>        the meeting's pages (MeetingPage,        every event of that meeting
-                      MinutesPage)                             (deliberation.events)
+                      MinutesPage)                             (deliberation.events); a save
+                                                               of the meeting, an item, a
+                                                               decision of it
   deliberation        home, indexes, recommendations, council  a meeting saved, opened,
                       pages, /decisions/, follow-up,           closed; its agenda; an item
                       consultations                            opened/closed; a ballot opened/
                                                                closed; a decision recorded; a
-                                                               consultation saved; a comment
-                                                               saved (published, hidden, new)
+                                                               consultation saved; and any
+                                                               save or delete of a Meeting,
+                                                               AgendaItem, Decision,
+                                                               Consultation or Comment
 
 A group's version starts at the clock's nanoseconds when it is missing (never seen, or
 evicted), so a version never comes back to a value an old entry was stored under.
@@ -56,7 +60,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.models import ContactSettings, NewsIndexPage, NewsPage, StandardPage
 from deliberation import events
-from deliberation.models import Comment
+from deliberation.models import AgendaItem, Comment, Consultation, Decision, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -279,10 +283,19 @@ def _on_settings_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     _after_commit(SITE)
 
 
-def _on_comment_saved(sender: Any, instance: Comment, **kwargs: Any) -> None:
-    # A consultation comment published or hidden without an author's address publishes no
-    # event; the comment's save is the one thing every path shares.
-    _after_commit(DELIBERATION)
+# The records the listings show, whichever path writes them (an action, the admin, a
+# command, a test's factory): a consultation comment published or hidden without an author's
+# address publishes no event, a decision made by a data import neither.
+RECORDS = (Meeting, AgendaItem, Decision, Consultation, Comment)
+
+
+def _on_record_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    meeting_id = instance.pk if isinstance(instance, Meeting) else None
+    meeting_id = getattr(instance, "meeting_id", meeting_id)
+    groups = [DELIBERATION]
+    if meeting_id is not None:
+        groups.append(meeting_group(meeting_id))
+    _after_commit(*groups)
 
 
 def connect() -> None:
@@ -293,4 +306,7 @@ def connect() -> None:
     post_page_move.connect(_on_page_moved, dispatch_uid="page_cache.moved")
     post_delete.connect(_on_page_deleted, dispatch_uid="page_cache.deleted")
     post_save.connect(_on_settings_saved, sender=ContactSettings, dispatch_uid="page_cache.s")
-    post_save.connect(_on_comment_saved, sender=Comment, dispatch_uid="page_cache.comment")
+    for model in RECORDS:
+        uid = f"page_cache.{model.__name__}"
+        post_save.connect(_on_record_saved, sender=model, dispatch_uid=uid + ".saved")
+        post_delete.connect(_on_record_saved, sender=model, dispatch_uid=uid + ".deleted")

@@ -200,8 +200,7 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **redis_cache}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    locmem = "django.core.cache.backends.locmem.LocMemCache"  # page cache: 3 entries a page
-    CACHES = {"default": {"BACKEND": locmem, "OPTIONS": {"MAX_ENTRIES": 5000}}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- People and accounts --------------------------------------------------------------
 
