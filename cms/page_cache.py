@@ -228,7 +228,7 @@ class AnonymousPageCacheMiddleware:
         if prefix is None or tuple(known) != groups:
             # First sight (or what it reads changed): learn the groups; the next read,
             # holding versions read before it renders, is stored.
-            cache.set(_groups_key(request), groups, timeout=None)
+            cache.set(_groups_key(request), groups, timeout())
             return response
         key = learn_cache_key(request, response, timeout(), prefix, cache=cache)
         cache.set(key, response, timeout())
