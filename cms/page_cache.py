@@ -36,8 +36,9 @@ The dependency map (the one place that says what depends on what):
 
 A group's version starts at the clock's nanoseconds when it is missing (never seen, or
 evicted), so a version never comes back to a value an old entry was stored under.
-Entries also expire after PAGE_CACHE_TIMEOUT: what only time changes ("upcoming" becoming
-"past") is at most that old.
+Off with the setting PAGE_CACHE = False (the test suite's default: tests counting a render's
+queries read a page twice). Entries also expire after PAGE_CACHE_TIMEOUT: what only time
+changes ("upcoming" becoming "past") is at most that old.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_anonymous_request(request):
+        if not getattr(settings, "PAGE_CACHE", True) or not is_anonymous_request(request):
             return self.get_response(request)
         # Django's key ends with the request's language, which LocaleMiddleware (after this
         # one) sets from the URL: the same answer, read from the URL here.

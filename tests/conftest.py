@@ -56,6 +56,14 @@ def _french_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(request, settings):
+    # Tests counting a render's queries read a page twice: the anonymous readers' page cache
+    # (cms.page_cache) is on only where a test asks for it.
+    if not request.node.get_closest_marker("page_cache"):
+        settings.PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: one test's attempts must not throttle the next.
     from django.core.cache import cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -16,6 +17,8 @@ from deliberation import actions
 from deliberation.models import Comment, Meeting
 from tests.deliberation.conftest import People, Session
 from tests.factories import make_council
+
+pytestmark = pytest.mark.page_cache
 
 LANGUAGES = ("fr", "nl", "en")
 
