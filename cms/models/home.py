@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -17,7 +19,8 @@ from cms.blocks import BodyBlock
 from cms.models.base import BasePage, paginate
 from cms.pages.home import home_highlights
 from council.models import SEATED_ROLES
-from council.selectors import member_slug, members_by_role, seated_person
+from council.notifications.views import member_follow_form
+from council.selectors import current_delegates, member_slug, members_by_role, seated_person
 from deliberation.selectors import member_record
 
 
@@ -79,15 +82,19 @@ class CouncilPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("page du conseil")
 
+    def member_path(self, user) -> str:
+        return self.reverse_subpage("member", kwargs={"slug": member_slug(user)})
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["members_by_role"] = members_by_role(self.council)
+        context["delegates"] = current_delegates(self.council)
         for _role, mandates in context["members_by_role"]:
             for mandate in mandates:
                 if mandate.role in SEATED_ROLES:
-                    mandate.member_path = self.reverse_subpage(
-                        "member", kwargs={"slug": member_slug(mandate.user)}
-                    )
+                    mandate.member_path = self.member_path(mandate.user)
+        for mandate in context["delegates"]:
+            mandate.member_path = self.member_path(mandate.user)
         return context
 
     @path("", name="index")
@@ -106,6 +113,12 @@ class CouncilPage(RoutablePageMixin, BasePage):
                 permanent=True,
             )
         record = member_record(self.council_id, person.pk)
+        for mandate in record.mandates:
+            if mandate.succeeds is not None and mandate.succeeds.user_id != person.pk:
+                mandate.succeeds.member_path = self.member_path(mandate.succeeds.user)
+            for successor in mandate.successors.all():
+                if successor.user_id != person.pk:
+                    successor.member_path = self.member_path(successor.user)
         return self.render(
             request,
             template="cms/member_page.html",
@@ -113,5 +126,9 @@ class CouncilPage(RoutablePageMixin, BasePage):
                 "person": person,
                 "record": record,
                 "votes": paginate(request, record.votes, per_page=50),
+                "follow_form": member_follow_form(request),
+                "votes_csv": reverse("cms:votes_csv")
+                + "?"
+                + urlencode({"conseil": self.council.slug, "membre": person.pk}),
             },
         )

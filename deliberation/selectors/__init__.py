@@ -67,7 +67,9 @@ from deliberation.selectors.record import (
     AttendanceYear,
     MemberRecord,
     decisions_for,
+    link_mandate_decisions,
     member_record,
+    open_votes,
     public_decisions,
 )
 from deliberation.selectors.seats import (
@@ -134,6 +136,7 @@ __all__ = [
     "item_contributions",
     "last_room_entry",
     "latest_version",
+    "link_mandate_decisions",
     "meeting_for_update",
     "meeting_memberships",
     "meeting_state",
@@ -143,6 +146,7 @@ __all__ = [
     "normalise_code",
     "online_vote_refusal",
     "open_ballot_for",
+    "open_votes",
     "outcome",
     "own_votes",
     "presence",
