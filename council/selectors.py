@@ -63,6 +63,11 @@ def councils_where(user, permission: str) -> QuerySet[Council]:
     return Council.objects.filter(pk__in=allowed)
 
 
+def member_name(user) -> str:
+    """How a member is named in public (pages, CSV, notifications): never their e-mail."""
+    return user.get_full_name() or user.username
+
+
 def member_slug(user) -> str:
     """A person's address on the council page: their name for the reader, their number for
     the lookup (a name may change or be shared)."""

@@ -13,6 +13,7 @@ from cms.models.home import CouncilPage
 from cms.translation import in_reader_language
 from council import spreadsheets
 from council.models import PUBLIC_RECORD_ROLES, Council, Membership
+from council.selectors import member_name
 from deliberation.selectors import open_votes
 
 CSV_LIMIT = 100_000
@@ -63,7 +64,7 @@ def votes_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
                     decision.reference,
                     decision.closed_at.date().isoformat(),
                     decision.question,
-                    str(vote.seat.user),
+                    member_name(vote.seat.user),
                     vote.get_choice_display(),
                     vote.get_channel_display(),
                     request.build_absolute_uri(decision_url(decision)),

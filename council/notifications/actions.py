@@ -289,3 +289,13 @@ def do_follow_member(user: User, member: User, *, channel: str, phone: str) -> S
     subscription.unsubscribed_at = None
     subscription.save()
     return subscription
+
+
+def followed_members(user: User) -> list[Subscription]:
+    """The members an account follows, with the subscription for each channel."""
+    return list(
+        Subscription.objects.active()
+        .filter(user=user, member__isnull=False)
+        .select_related("member")
+        .order_by("member__last_name", "member__first_name", "channel")
+    )

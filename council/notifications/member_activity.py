@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from council.models import User
 from council.notifications.service import notify_member_activity
+from council.selectors import member_name
 
 
 def member_link(user_id: int) -> str:
@@ -26,7 +27,7 @@ def member_link(user_id: int) -> str:
 def _tell(user_ids: list[int]) -> None:
     for user in User.objects.filter(pk__in=user_ids):
         with translation.override(settings.LANGUAGE_CODE):
-            title = _("%(name)s : un mandat commence ou prend fin") % {"name": user}
+            title = _("%(name)s : un mandat commence ou prend fin") % {"name": member_name(user)}
         notify_member_activity([user.pk], url=member_link(user.pk), title=title)
 
 

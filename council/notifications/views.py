@@ -20,6 +20,7 @@ from council.models import User
 from council.notifications import actions
 from council.notifications.links import subscription_from_token, unsubscribe_token
 from council.notifications.models import GENERAL_NOTICES, Delivery, NotificationChannel
+from council.selectors import member_name
 
 RATE_LIMITS = {"subscribe": "10/1h/ip"}
 
@@ -125,7 +126,15 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "council/notifications/mine.html",
-        {"form": form, "sms": sms, "has_email": bool(user.email)},
+        {
+            "form": form,
+            "sms": sms,
+            "has_email": bool(user.email),
+            "followed": [
+                (member_name(s.member), s.get_channel_display(), unsubscribe_token(s))
+                for s in actions.followed_members(user)
+            ],
+        },
         status=status,
     )
 
@@ -299,6 +308,6 @@ def follow_member(request: HttpRequest, member_id: int) -> HttpResponse:
     return render(
         request,
         "council/notifications/follow_member.html",
-        {"form": form, "member": member, "next": back},
+        {"form": form, "member": member, "member_name": member_name(member), "next": back},
         status=status,
     )

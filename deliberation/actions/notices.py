@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from council.models import User
 from council.notifications.models import Notice
 from council.notifications.service import notify, notify_member_activity
+from council.selectors import member_name
 from deliberation import events
 from deliberation.actions.common import audit
 from deliberation.models import (
@@ -76,7 +77,7 @@ def notify_voters_followers(decision: Decision, url: str) -> None:
             [user.pk],
             decision,
             url=url,
-            title=f"{user} ({Choice(choices[user.pk]).label}) — {decision.question}",
+            title=f"{member_name(user)} ({Choice(choices[user.pk]).label}) — {decision.question}",
         )
 
 

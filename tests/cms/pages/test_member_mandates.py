@@ -18,6 +18,7 @@ from django.utils import timezone
 from council.actions import do_add_membership, do_replace_member
 from council.models import EndReason, Role
 from council.notifications.models import Delivery, Notice, Subscription
+from council.selectors import member_name
 from deliberation import actions
 from deliberation.actions import do_create_meeting
 from deliberation.models import Decision
@@ -92,7 +93,7 @@ def test_the_council_page_lists_current_mandates_and_delegates(client, council_p
     _delegate(people, people.members[0].user, 1)
     page = client.get(council_page.url).content.decode()
     members = re.search(r'<h2 id="members">.*?(?=<h2 id="delegates">)', page, re.S).group(0)
-    assert str(people.members[4].user) not in members
+    assert member_url(council_page, people.members[4]) not in members
     assert member_url(council_page, seat) in members
     delegates = re.search(r'<h2 id="delegates">.*?</ul>', page, re.S).group(0)
     assert "Commission 1" in delegates
@@ -162,6 +163,8 @@ def test_an_account_follows_a_member_at_once(client, council_page, people):
     response = client.post(url, {"channel": "email", "next": council_page.url})
     assert response.status_code == 302 and response["Location"] == council_page.url
     assert Subscription.objects.active().get(user=resident).member == people.members[4].user
+    mine = client.get(reverse("my_notifications")).content.decode()
+    assert "Membres que vous suivez" in mine and "ne plus suivre" in mine
     # Nobody without a public mandate can be followed.
     secretary = reverse("notification_follow_member", args=[people.secretary.user.pk])
     assert client.get(secretary).status_code == 404
@@ -211,12 +214,12 @@ def test_the_votes_csv_holds_open_public_choices_only_and_no_formula(client, peo
     # One row per (decision, member): the proxy vote counts for the member it was cast for.
     first = [row for row in body if row[3] == "Question nominative 1.0 ?"]
     assert sorted(row[4] for row in first) == sorted(
-        [str(people.members[4].user), str(people.members[5].user)]
+        [member_name(people.members[4].user), member_name(people.members[5].user)]
     )
-    proxy = next(row for row in first if row[4] == str(people.members[5].user))
+    proxy = next(row for row in first if row[4] == member_name(people.members[5].user))
     assert (proxy[5], proxy[6]) == ("pour", "par procuration")
 
     mine = _rows(client, f"?conseil=numerique&membre={people.members[5].user.pk}")[1:]
-    assert [row[4] for row in mine] == [str(people.members[5].user)]
+    assert [row[4] for row in mine] == [member_name(people.members[5].user)]
     response = client.get(reverse("cms:votes_csv") + "?membre=abc")
     assert response.status_code == 400
