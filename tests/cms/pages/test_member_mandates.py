@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.models import CouncilPage
 from council.actions import do_add_membership, do_replace_member
-from council.models import EndReason, Role
+from council.models import EndReason, Membership, Role
 from council.notifications.models import Delivery, Notice, Subscription
 from council.selectors import member_name
 from deliberation import actions
@@ -223,3 +224,17 @@ def test_the_votes_csv_holds_open_public_choices_only_and_no_formula(client, peo
     assert [row[4] for row in mine] == [member_name(people.members[5].user)]
     response = client.get(reverse("cms:votes_csv") + "?membre=abc")
     assert response.status_code == 400
+
+
+def test_the_demo_shows_a_resignation_and_the_substitute_who_took_the_seat(client, demo_site):
+    page = CouncilPage.objects.live().get(locale__language_code="fr")
+    council = client.get(page.url).content.decode()
+    members = re.search(r'<h2 id="members">.*?(?=<h2 id="delegates">)', council, re.S).group(0)
+    assert "Paul Wauters" in members and "Pierre Lejeune" not in members
+    delegates = re.search(r'<h2 id="delegates">.*?</ul>', council, re.S).group(0)
+    assert "Luc Peeters" in delegates
+    assert "pierre-lejeune-" not in council  # no longer listed; their page still exists
+    ended = Membership.objects.get(user__email="membre7@example.org", role=Role.MEMBER)
+    assert ended.end_reason == EndReason.RESIGNATION and ended.end_decision
+    record = client.get(member_url(page, ended)).content.decode()
+    assert "démission" in record and "Paul Wauters" in record and "Remplacé·e par" in record
