@@ -174,6 +174,18 @@ def _ballot_for_check(ballot_id: Any) -> Ballot:
     return ballot
 
 
+def refuse_election_round(ballot: Ballot) -> None:
+    """An election's round is voted, counted and closed by its own actions
+    (deliberation.actions.election_rounds): its options are the candidacies."""
+    if ballot.election_id is not None:
+        raise ActionError(
+            _(
+                "Ce scrutin est un tour d'élection : votez et dépouillez-le sur la page de "
+                "l'élection."
+            )
+        )
+
+
 def _clean_choice(choice: Any) -> str:
     if choice not in Choice.values:
         raise ActionError(_("Choisissez : pour, contre ou abstention."), "choice")
@@ -191,6 +203,7 @@ def check_cast_vote(
         ballot,
         _("Vous n'avez pas de droit de vote dans ce scrutin."),
     )
+    refuse_election_round(ballot)
     return do_cast_vote(
         ballot.pk,
         _clean_choice(choice),
@@ -355,6 +368,7 @@ def check_record_room_totals(
         ballot,
         _("Seul le secrétariat saisit les totaux de la salle."),
     )
+    refuse_election_round(ballot)
     if not ballot.room_counts_totals:
         raise ActionError(_("Ce scrutin enregistre les votes de la salle membre par membre."))
     totals = []

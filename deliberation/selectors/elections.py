@@ -112,3 +112,13 @@ def round_options(election: Election, keys: list[str]) -> tuple[str, ...]:
 def round_candidates(ballot: Ballot) -> list[str]:
     """The candidacy keys a round's ballot paper names ([] in a yes/no round)."""
     return [str(o) for o in ballot.options if o not in (*YES_NO_OPTIONS, BLANK, INVALID)]
+
+
+def members_with_vote(council_id: int) -> list[Membership]:
+    """The council's current seats with a vote, by name (whom a member may propose)."""
+    return list(
+        Membership.objects.current()
+        .filter(council_id=council_id, has_voting_right=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
