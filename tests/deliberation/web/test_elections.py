@@ -204,3 +204,26 @@ def test_the_members_room_sends_an_election_round_to_its_page(client, staff):
     )
     assert response.status_code == 400
     assert "tour d'élection" in text(response)
+
+
+def test_the_item_page_publishes_the_candidacies(client, staff):
+    s, m = staff, staff.people.members
+    now = timezone.now()
+    election = actions.check_open_candidacies(
+        s.item,
+        office="delegate",
+        body="Intercommunale des eaux",
+        seats=2,
+        mode="list",
+        opens_at=now - timezone.timedelta(hours=1),
+        closes_at=now + timezone.timedelta(hours=1),
+        acting_user=s.secretary,
+    )
+    actions.check_file_candidacy(election.pk, acting_user=m[1].user)
+    actions.check_file_candidacy(election.pk, candidate_id=m[2].pk, acting_user=m[0].user)
+    for room in ("direct", "salle"):
+        client.force_login(m[3].user)
+        body = text(client.get(f"/seances/{s.meeting.pk}/{room}/"))
+        assert "Intercommunale des eaux" in body
+        assert str(m[1].user) in body and "en attente d'acceptation" in body
+        assert page(s.item) in body
