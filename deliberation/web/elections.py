@@ -153,8 +153,12 @@ def _item(item_id: int, request: HttpRequest) -> AgendaItem:
     item = AgendaItem.objects.select_related("meeting__council").filter(pk=item_id).first()
     if item is None:
         raise Http404(_("Point introuvable."))
-    if item.meeting.state == Meeting.State.DRAFT and not request.user.has_perm(
-        "deliberation.view_staff_console", item.meeting
+    staff = request.user.has_perm("deliberation.view_staff_console", item.meeting)
+    if item.meeting.state == Meeting.State.DRAFT and not staff:
+        raise Http404(_("Point introuvable."))
+    # An item in closed session: its elections are the council's, not the public's.
+    if not item.is_public and not (
+        staff or request.user.has_perm("deliberation.view_members_room", item.meeting)
     ):
         raise Http404(_("Point introuvable."))
     return item

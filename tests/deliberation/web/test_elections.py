@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from council.models import Membership, Role
 from deliberation import actions
-from deliberation.models import Ballot, Candidacy, Election
+from deliberation.models import AgendaItem, Ballot, Candidacy, Election
 from tests.deliberation.web.test_views import with_totp
 
 
@@ -227,3 +227,11 @@ def test_the_item_page_publishes_the_candidacies(client, staff):
         assert "Intercommunale des eaux" in body
         assert str(m[1].user) in body and "en attente d'acceptation" in body
         assert page(s.item) in body
+
+
+def test_an_item_in_closed_session_hides_its_elections_from_the_public(client, staff):
+    AgendaItem.objects.filter(pk=staff.item.pk).update(is_public=False)
+    assert client.get(page(staff.item)).status_code == 404
+    client.force_login(staff.people.members[0].user)
+    assert client.get(page(staff.item)).status_code == 200
+    assert client.get("/points/999999/elections/").status_code == 404
