@@ -140,6 +140,11 @@ def clean_election_choice(ballot: Ballot, choice: Any) -> tuple[str, ...]:
         return (BLANK,)
     if not names:
         raise ActionError(_("Choisissez un nom sur le bulletin, ou votez blanc."), "choice")
+    if BLANK in names:
+        raise ActionError(
+            _("Un bulletin blanc ne nomme personne : cochez des noms, ou seulement « blanc »."),
+            "choice",
+        )
     if any(n not in allowed for n in names) or len(set(names)) != len(names):
         raise ActionError(
             _("Ce bulletin nomme une personne qui n'est pas candidate à ce tour."), "choice"

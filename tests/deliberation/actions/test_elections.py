@@ -211,6 +211,8 @@ def test_list_vote_up_to_the_seats(session):
         )
     with pytest.raises(ActionError, match="pas candidate"):
         actions.check_cast_election_vote(ballot.pk, [str(a.pk), str(a.pk)], acting_user=voter)
+    with pytest.raises(ActionError, match="blanc ne nomme personne"):
+        actions.check_cast_election_vote(ballot.pk, [str(a.pk), "blank"], acting_user=voter)
     actions.check_cast_election_vote(ballot.pk, [str(a.pk), str(c.pk)], acting_user=voter)
     assert BallotParticipation.objects.filter(ballot=ballot).count() == 1
 
