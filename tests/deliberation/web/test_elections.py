@@ -235,3 +235,35 @@ def test_an_item_in_closed_session_hides_its_elections_from_the_public(client, s
     client.force_login(staff.people.members[0].user)
     assert client.get(page(staff.item)).status_code == 200
     assert client.get("/points/999999/elections/").status_code == 404
+
+
+def test_the_consoles_and_the_screen_render_with_a_round_open(client, staff):
+    s, m = staff, staff.people.members
+    now = timezone.now()
+    election = actions.check_open_candidacies(
+        s.item,
+        office="chair",
+        opens_at=now - timezone.timedelta(hours=1),
+        closes_at=now + timezone.timedelta(hours=1),
+        acting_user=s.secretary,
+    )
+    actions.check_file_candidacy(election.pk, acting_user=m[1].user)
+    Election.objects.filter(pk=election.pk).update(candidacies_close_at=now)
+    ballot = actions.check_open_round(election.pk, acting_user=s.chair)
+    for user, room in ((s.chair, "presidence"), (s.secretary, "secretariat"), (None, "ecran")):
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        assert client.get(f"/seances/{s.meeting.pk}/{room}/").status_code == 200
+    client.force_login(s.chair)
+    response = client.get(f"/seances/{s.meeting.pk}/presidence/?cloture={ballot.pk}")
+    assert response.status_code == 200
+    # The console's close button refuses an election round with a message.
+    response = client.post(
+        f"/seances/{s.meeting.pk}/presidence/?do=scrutin-clore", {"ballot": ballot.pk, "seen": 0}
+    )
+    assert response.status_code == 400
+    assert "tour d'élection" in text(response)
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.OPEN
