@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from council.actions import do_assign_office
@@ -85,7 +86,10 @@ def do_close_round(ballot_id: int, *, acting_user: User) -> Decision:
     presence = selectors.presence(meeting)
     refuse_if(guards.guard_close_ballot(ballot, presence))
     candidacies = _candidates(ballot, election)
-    result, totals = _count(ballot, election, candidacies)
+    # The record is written in the council's language, whoever's page closed the round.
+    with translation.override(settings.LANGUAGE_CODE):
+        result, totals = _count(ballot, election, candidacies)
+        office_label = str(election.get_office_display())
     names = {c.key: str(c.candidate.user) for c in candidacies}
     outcome = _outcome(result)
     now = timezone.now()
@@ -119,7 +123,7 @@ def do_close_round(ballot_id: int, *, acting_user: User) -> Decision:
             "kind": "election",
             "election": election.pk,
             "office": election.office,
-            "office_label": str(election.get_office_display()),
+            "office_label": office_label,
             "body": election.body,
             "seats": election.seats,
             "mode": election.mode,

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 import rules
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from council.models import Membership, Role, User
 from deliberation import actions
@@ -339,3 +339,21 @@ def test_an_election_in_two_rounds_makes_the_chair(session):
     assert all(set(e.data) == {"voter", "proxy_for", "channel"} for e in entries)
     with pytest.raises(ActionError, match="terminée"):
         actions.check_open_round(election.pk, acting_user=session.chair)
+
+
+def test_the_count_is_recorded_in_french_whatever_the_closing_language(session):
+    p = session.people
+    at_home(session, p.members[1])
+    election = call(session)
+    (one,) = stand(election, p.members[1])
+    end_period(election)
+    ballot = actions.check_open_round(election.pk, acting_user=session.chair)
+    vote(ballot, p.members[1], str(one.pk))
+    actions.check_record_paper_count(
+        ballot.pk, ballots=2, counts={str(one.pk): 2}, acting_user=session.secretary
+    )
+    with translation.override("nl"):
+        decision = actions.check_close_round(ballot.pk, acting_user=session.chair)
+    with translation.override("fr"):
+        assert decision.text_voted["office_label"] == str(Election.Office.CHAIR.label)
+    assert decision.text_voted["elected"] == [str(one.pk)]
