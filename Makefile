@@ -41,8 +41,11 @@ poppler:
 java:
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# One test process per core (pytest-xdist): each has its own test database, Redis database,
+# live server and Chromium.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed messages chromium poppler java
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL + Redis, as CI's second pass (the tests that need them run too).
 SERVICES := DATABASE_URL=postgres://postgres@127.0.0.1:5432/conseil REDIS_URL=redis://127.0.0.1:6379/0 TEST_DATABASE_NAME=test_conseil

@@ -12,7 +12,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from cms.oparl import serializers as s
-from cms.oparl.kinds import KINDS, build_proposals, proposals, recommendations, term_years
+from cms.oparl.kinds import (
+    KINDS,
+    build_organs,
+    build_proposals,
+    organs,
+    proposals,
+    recommendations,
+    term_years,
+)
 from cms.oparl.paging import (
     DEFAULT_LIMIT,
     FILTERS,
@@ -159,6 +167,9 @@ def detail(request: HttpRequest, kind: str, pk: str) -> JsonResponse:
         if prefix == "recommendation":
             return _json(s.recommendation_paper(ctx, _one(recommendations(), _int_id(raw))))
         raise _not_found()
+    if kind == "organization" and pk.startswith(s.ORGAN_PREFIX):
+        first = _one(organs(), _int_id(pk.removeprefix(s.ORGAN_PREFIX)))
+        return _json(build_organs(ctx, [first])[0])
     spec = KINDS.get(kind)
     if spec is None:
         raise _not_found()

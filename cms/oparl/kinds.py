@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from cms.models.recommendations import RecommendationPage
 from cms.oparl import serializers as s
 from cms.oparl.paging import Source
-from council.models import Council, Membership, User
+from council.models import Council, Membership, Role, User
 from deliberation.models import AgendaItem, Decision, Meeting, Proposal, ProposalVersion
 
 # --- What is public ----------------------------------------------------------------------
@@ -78,10 +78,41 @@ def document_links(document_ids: list[int] | None = None) -> dict[int, list[tupl
     return links
 
 
+def with_organ(mandates: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Each mandate with `organ_id`: the first delegate mandate in the same body, which
+    names that body's Organization (meaningful for delegates only)."""
+    first = (
+        Membership.objects.filter(role=Role.DELEGATE, body=OuterRef("body"))
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    return mandates.annotate(organ_id=Subquery(first))
+
+
+def memberships() -> QuerySet[Membership]:
+    return with_organ(Membership.objects.all())
+
+
+def organs() -> QuerySet[Membership]:
+    """The bodies councils seat delegates in, one row each: its first delegate mandate."""
+    return with_organ(Membership.objects.filter(role=Role.DELEGATE).exclude(body="")).filter(
+        pk=F("organ_id")
+    )
+
+
+def build_organs(ctx: s.Context, firsts: list[Membership]) -> list[dict]:
+    mandates: dict[str, list[Membership]] = defaultdict(list)
+    for m in Membership.objects.filter(
+        role=Role.DELEGATE, body__in=[f.body for f in firsts]
+    ).order_by("start", "pk"):
+        mandates[m.body].append(m)
+    return [s.organ(ctx, f, mandates[f.body]) for f in firsts]
+
+
 def persons() -> QuerySet[User]:
     return (
         User.objects.filter(pk__in=Membership.objects.values("user_id"))
-        .prefetch_related(Prefetch("memberships", Membership.objects.order_by("start", "pk")))
+        .prefetch_related(Prefetch("memberships", memberships().order_by("start", "pk")))
         .order_by("pk")
     )
 
@@ -167,14 +198,17 @@ def each(fn: Callable[[s.Context, Any], dict]) -> Callable[[s.Context, list[Any]
 
 
 KINDS: dict[str, Kind] = {
+    # Councils first (an organization's id is the council's pk), then the bodies they
+    # delegate to ("organ-…").
     "organization": Kind(
-        [Source(lambda: Council.objects.prefetch_related("memberships"), None, None)],
-        [each(s.organization)],
+        [
+            Source(lambda: Council.objects.prefetch_related("memberships"), None, None),
+            Source(organs, None, None),
+        ],
+        [each(s.organization), build_organs],
     ),
     "person": Kind([Source(persons, "date_joined", "date_joined")], [each(s.person)]),
-    "membership": Kind(
-        [Source(lambda: Membership.objects.all(), None, None)], [each(s.membership)]
-    ),
+    "membership": Kind([Source(memberships, None, None)], [each(s.membership)]),
     "meeting": Kind([Source(meeting_qs, "created", "updated")], [build_meetings]),
     "agendaItem": Kind(
         [Source(agenda_items, "meeting__created", "meeting__updated")], [build_items]

@@ -10,6 +10,7 @@ from cms.oparl.serializers.common import (
     BODY_ID,
     EXT,
     LICENSE,
+    ORGAN_PREFIX,
     SCHEMA,
     TERM_YEARS,
     Context,
@@ -17,6 +18,7 @@ from cms.oparl.serializers.common import (
     header,
     iso,
 )
+from council.models import Role
 
 
 def system(ctx: Context) -> dict[str, Any]:
@@ -79,6 +81,8 @@ def legislative_term(ctx: Context, start_year: int) -> dict[str, Any]:
 
 def organization(ctx: Context, council) -> dict[str, Any]:
     # Council has no timestamps: created/modified stay unknown rather than invented.
+    # A delegate's mandate in another body is a membership of that body (see `organ`).
+    members = [m for m in council.memberships.all() if not in_organ(m)]
     return clean(
         {
             "id": ctx.url("organization", council.pk),
@@ -88,25 +92,60 @@ def organization(ctx: Context, council) -> dict[str, Any]:
             "shortName": council.slug,
             "organizationType": "conseil consultatif",
             "classification": "conseil consultatif communal",
-            "membership": [ctx.url("membership", m.pk) for m in council.memberships.all()],
-            "memberCount": len({m.user_id for m in council.memberships.all()}),
+            "membership": [ctx.url("membership", m.pk) for m in members],
+            "memberCount": len({m.user_id for m in members}),
             EXT + "mission": council.mission,
         }
     )
 
 
+def organ_id(first_mandate_pk: int) -> str:
+    return f"{ORGAN_PREFIX}{first_mandate_pk}"
+
+
+def organ(ctx: Context, first, mandates: list) -> dict[str, Any]:
+    """A body in which councils seat delegates (a commission, an intercommunal), known only
+    by its name on their mandates; the first of them names it for good."""
+    return clean(
+        {
+            "id": ctx.url("organization", organ_id(first.pk)),
+            "type": SCHEMA + "Organization",
+            "body": ctx.url("body", BODY_ID),
+            "name": first.body,
+            "organizationType": "organe extérieur",
+            "classification": "organe où siègent des délégué·es du conseil",
+            "membership": [ctx.url("membership", m.pk) for m in mandates],
+            "memberCount": len({m.user_id for m in mandates}),
+        }
+    )
+
+
+def in_organ(m) -> bool:
+    return m.role == Role.DELEGATE and bool(m.body)
+
+
 def membership(ctx: Context, m) -> dict[str, Any]:
+    """A mandate. A delegate sits in another body (`organization`) on behalf of the council
+    (`onBehalfOf`, as OParl 1.1 puts it); their right to vote there is not recorded, so
+    `votingRight` is left out rather than guessed. `m` carries `organ_id` (kinds.with_organ)."""
+    delegated = in_organ(m)
+    council = ctx.url("organization", m.council_id)
     return clean(
         {
             "id": ctx.url("membership", m.pk),
             "type": SCHEMA + "Membership",
             "person": ctx.url("person", m.user_id),
-            "organization": ctx.url("organization", m.council_id),
+            "organization": ctx.url("organization", organ_id(m.organ_id)) if delegated else council,
+            "onBehalfOf": council if delegated else None,
             "role": m.get_role_display(),
-            "votingRight": m.has_voting_right,
+            "votingRight": None if delegated else m.has_voting_right,
             "startDate": iso(m.start),
             "endDate": iso(m.end),
             EXT + "onBehalfOfName": m.organisation,
+            EXT + "endReason": m.get_end_reason_display(),
+            EXT + "startDecision": m.start_decision,
+            EXT + "endDecision": m.end_decision,
+            EXT + "succeeds": ctx.url("membership", m.succeeds_id) if m.succeeds_id else None,
         }
     )
 

@@ -16,6 +16,9 @@ LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 # Prefix of the fields OParl does not define (the spec asks vendors to prefix extensions).
 EXT = "conseilOuvert:"
 BODY_ID = "1"
+# Organizations are councils (their pk) or bodies councils delegate to ("organ-" + the pk of
+# the first delegate mandate in that body).
+ORGAN_PREFIX = "organ-"
 
 # Belgian communal legislatures start on 1 December after the October elections, every six
 # years; the consultative councils are renewed with them.

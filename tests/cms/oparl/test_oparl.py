@@ -19,6 +19,8 @@ from wagtail.documents import get_document_model
 
 from cms.demo import seed_people, seed_site
 from cms.models import RecommendationIndexPage, RecommendationPage
+from council.actions import do_assign_office, do_end_mandate
+from council.models import EndReason, Role
 from deliberation.actions import do_create_meeting, do_save_meeting
 from deliberation.demo import seed_deliberation
 from deliberation.models import AgendaItem, Decision, Meeting
@@ -43,6 +45,7 @@ KINDS = {
 }
 CLOSED_TITLE = "Situation d'un agent"
 CLOSED_SECRET = "Détails confidentiels du point à huis clos."
+WATER_BOARD = "Intercommunale de l'eau du Val d'Orne"
 
 
 def _schema(name: str) -> dict:
@@ -121,7 +124,49 @@ def _seed(media_root: Path) -> dict:
     # Fresh from the database: the instance in hand predates its publication's timestamps.
     withdrawn = RecommendationPage.objects.get(pk=withdrawn.pk)
     withdrawn.unpublish()
-    return {"council": council, "meeting": meeting, "live": live, "withdrawn": withdrawn}
+    return {
+        "council": council,
+        "meeting": meeting,
+        "live": live,
+        "withdrawn": withdrawn,
+        **_mandates(council),
+    }
+
+
+def _mandates(council) -> dict:
+    """A mandate ended by resignation, and two delegates of the council in another body
+    (beside their seats); all in the current legislature."""
+    seated = datetime.date(2025, 1, 7)
+    ended = make_membership("member", council, start=seated)
+    do_end_mandate(
+        ended,
+        end=datetime.date(2025, 6, 30),
+        reason=EndReason.RESIGNATION,
+        decision="41/2025",
+        acting_user=None,
+    )
+    delegates = [
+        do_assign_office(
+            council,
+            make_membership("member", council, start=seated).user,
+            Role.DELEGATE,
+            start=datetime.date(2025, 2, day),
+            decision=f"{day}/2025",
+            body=WATER_BOARD,
+            acting_user=None,
+        )
+        for day in (3, 4)
+    ]
+    # A member becomes a substitute: the seat ends the day before, the new mandate succeeds it.
+    changed = do_assign_office(
+        council,
+        make_membership("member", council, start=seated).user,
+        Role.SUBSTITUTE,
+        start=datetime.date(2025, 9, 1),
+        decision="60/2025",
+        acting_user=None,
+    )
+    return {"ended": ended, "delegates": delegates, "changed": changed}
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +227,68 @@ def test_lists_hold_what_is_public(client, records):
     assert len(files[0]["agendaItem"]) == 1
     assert files[0]["accessUrl"].startswith("http://testserver/documents/")
     assert files[0]["meeting"] == [f"{BASE}meeting/{records['meeting'].pk}"]
+
+
+def test_membership_carries_role_dates_voting_right_and_why_it_ended(client, records):
+    ended = records["ended"]
+    obj = get(client, f"{API}membership/{ended.pk}")
+    validate(obj, "Membership")
+    assert obj == {
+        "id": f"{BASE}membership/{ended.pk}",
+        "type": "https://schema.oparl.org/1.1/Membership",
+        "person": f"{BASE}person/{ended.user_id}",
+        "organization": f"{BASE}organization/{records['council'].pk}",
+        "role": "membre effectif·ve",
+        "votingRight": True,
+        "startDate": "2025-01-07",
+        "endDate": "2025-06-30",
+        "conseilOuvert:endReason": "démission",
+        "conseilOuvert:endDecision": "41/2025",
+    }
+    person = get(client, obj["person"])
+    validate(person, "Person")
+    assert person["membership"] == [obj]
+
+
+def test_a_changed_office_links_the_mandate_it_continues(client, records):
+    changed = records["changed"]
+    obj = get(client, f"{API}membership/{changed.pk}")
+    validate(obj, "Membership")
+    assert obj["role"] == "membre suppléant·e" and obj["votingRight"] is False
+    assert obj["conseilOuvert:startDecision"] == "60/2025"
+    previous = get(client, obj["conseilOuvert:succeeds"])
+    validate(previous, "Membership")
+    assert previous["endDate"] == "2025-08-31"
+    assert previous["conseilOuvert:endReason"] == "changement de fonction"
+    assert previous["conseilOuvert:endDecision"] == "60/2025"
+
+
+def test_a_delegate_sits_in_another_body_on_behalf_of_the_council(client, records):
+    council = f"{BASE}organization/{records['council'].pk}"
+    first, second = records["delegates"]
+    obj = get(client, f"{API}membership/{second.pk}")
+    validate(obj, "Membership")
+    organ = f"{BASE}organization/organ-{first.pk}"
+    assert obj["organization"] == organ
+    assert obj["onBehalfOf"] == council
+    assert obj["role"] == "délégué·e"
+    assert obj["startDate"] == "2025-02-04"
+    assert obj["conseilOuvert:startDecision"] == "4/2025"
+    # Their vote in that body is not recorded: left out rather than guessed.
+    assert "votingRight" not in obj
+    body = get(client, organ)
+    validate(body, "Organization")
+    assert body["name"] == WATER_BOARD
+    assert body["membership"] == [f"{BASE}membership/{m.pk}" for m in (first, second)]
+    assert body["memberCount"] == 2
+    # The council lists its seats, the body its delegates: each mandate in one organization.
+    councils = [o for o in listing(client, "organization")["data"] if o["id"] == council]
+    assert obj["id"] not in councils[0]["membership"]
+    person = get(client, obj["person"])
+    validate(person, "Person")
+    assert obj in person["membership"]
+    seat = next(m for m in person["membership"] if m["role"] == "membre effectif·ve")
+    assert seat["organization"] == council and "onBehalfOf" not in seat
 
 
 def test_closed_item_exposes_only_its_title(client, records):
@@ -300,6 +407,8 @@ def test_created_and_modified_filters(client, records):
         ("meeting/99999999999999999999999", 404, "n'existe pas"),
         ("paper/proposal-x", 404, "n'existe pas"),
         ("paper/other-1", 404, "n'existe pas"),
+        ("organization/organ-x", 404, "n'existe pas"),
+        ("organization/organ-999999", 404, "n'existe pas"),
         ("legislativeTerm/1990", 404, "n'existe pas"),
         ("body/2", 404, "n'existe pas"),
         ("body/1/vote", 404, "n'existe pas"),
@@ -355,10 +464,12 @@ def test_list_pages_cost_constant_queries(client, records, django_assert_max_num
     for kind in KINDS:
         listing(client, kind)
     # A page of one object costs what a page of all of them costs (papers: proposals and
-    # recommendations are two sources, so their first single-object page holds one source)…
-    one = {kind: count(kind, "&limit=1") for kind in KINDS if kind != "paper"}
+    # recommendations are two sources, organizations: councils and the bodies they delegate
+    # to, so their first single-object page holds one source)…
+    two_sources = ("paper", "organization")
+    one = {kind: count(kind, "&limit=1") for kind in KINDS if kind not in two_sources}
     full = {kind: count(kind) for kind in KINDS}
-    assert {k: n for k, n in full.items() if k != "paper"} == one
+    assert {k: n for k, n in full.items() if k not in two_sources} == one
     # …and more records do not change it.
     _more_records(records["council"])
     assert Meeting.objects.count() > 15

@@ -3,11 +3,10 @@ closes its sockets so that their pages reconnect and resync."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 
 from council.asgi import application
 from deliberation import events
@@ -22,7 +21,7 @@ def redis_layer(settings, monkeypatch):
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": os.environ.get("REDIS_URL", ""), "socket_timeout": 30}],
+                "hosts": [{"address": django_settings.REDIS_URL, "socket_timeout": 30}],
                 "prefix": "test-relay-recovery",
             },
         }
