@@ -238,3 +238,27 @@ def test_the_demo_shows_a_resignation_and_the_substitute_who_took_the_seat(clien
     assert ended.end_reason == EndReason.RESIGNATION and ended.end_decision
     record = client.get(member_url(page, ended)).content.decode()
     assert "démission" in record and "Paul Wauters" in record and "Remplacé·e par" in record
+
+
+def test_a_replacement_tells_both_members_followers_with_a_link_to_their_page(
+    client, council_page, people, django_capture_on_commit_callbacks
+):
+    followers = {
+        m.user.pk: Subscription.objects.create(
+            email=f"suit{m.pk}@example.be",
+            member=m.user,
+            channel="email",
+            events=[Notice.MEMBER_ACTIVITY],
+            confirmed_at=timezone.now(),
+        )
+        for m in (people.members[4], people.substitutes[0])
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        seat = _replace(people, "14/2026")
+    for user_id, subscription in followers.items():
+        delivery = Delivery.objects.get(subscription=subscription)
+        assert "un mandat commence ou prend fin" in delivery.subject
+        assert delivery.link == reverse("cms:member", args=[user_id])
+    response = client.get(reverse("cms:member", args=[seat.user_id]))
+    assert response.status_code == 302 and response["Location"] == member_url(council_page, seat)
+    assert client.get(reverse("cms:member", args=[people.secretary.user_id])).status_code == 404
