@@ -4,13 +4,16 @@ the demo with SQLite and the in-memory channel layer, no network.
 
 `python -m tests.bench.vote_path [--rounds 4] [--profile out.prof]`: each round opens a
 ballot, every voting member posts a vote through the room's form, the ballot closes.
-Prints the median and p95 of the POSTs and the queries per vote. Run with the benchmark's
-environment (SQLITE_PATH of a prepared database: tests.bench.setup_session)."""
+Prints the median and p95 of the POSTs and the queries per vote, then the same for the
+public pages rendered in process (`--json`: one JSON line for tests.bench.run). Run with
+the benchmark's environment (SQLITE_PATH of a prepared database: tests.bench.setup_session)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import statistics
 import time
 from typing import Any
@@ -84,14 +87,52 @@ def measure(rounds: int, profile: str = "") -> dict[str, Any]:
     }
 
 
+PAGE_REPEAT = 20
+
+
+def page_renders() -> list[dict[str, Any]]:
+    """Median server time and queries of each public page type, in process, anonymous."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.models import MeetingPage
+
+    client = Client()
+    meeting = MeetingPage.objects.live().filter(locale__language_code="fr").first()
+    archive = client.get("/decisions/").content.decode()
+    decision = re.findall(r'href="(/decisions/[^/"]+/\d+/\d+/)"', archive)[0]
+    paths = ["/", "/nl/", "/en/", meeting.url if meeting else "/seances/", "/decisions/", decision]
+    rows = []
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+        with CaptureQueriesContext(connection) as context:
+            client.get(path)
+            count = len(context.captured_queries)
+        times = []
+        for _ in range(PAGE_REPEAT):
+            start = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        rows.append({"path": path, "queries": count, "p50_ms": statistics.median(times)})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
     django.setup()
     result = measure(args.rounds, args.profile)
+    pages = page_renders()
+    if args.json:
+        print(json.dumps({"vote": result, "pages": pages}))
+        return
+    for row in pages:
+        print(f"{row['path']}: {row['queries']} queries, p50 {row['p50_ms']:.1f} ms")
     print(
         f"vote POST: {result['votes']} votes, p50 {result['p50_ms']:.1f} ms, "
         f"p95 {result['p95_ms']:.1f} ms, {result['queries']:.0f} queries per vote"
