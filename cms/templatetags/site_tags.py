@@ -54,7 +54,8 @@ class Frame:
     def navigation(self) -> list[Page]:
         if self.root is None:
             return []
-        root = self.localized(next(p for p in self.rows if p.pk == self.root.pk))
+        row = next((p for p in self.rows if p.pk == self.root.pk), self.root)
+        root = self.localized(row)
         children = [
             p
             for p in self.rows
