@@ -4,6 +4,7 @@ page with its members."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
@@ -39,6 +40,27 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(home_highlights(self))
         return context
+
+    def get_view_restrictions(self):
+        """Wagtail's rule in one query rather than two: a home page's ancestors are the
+        tree's root alone, which is never an alias; an alias follows its original's.
+
+        The same query reads the restrictions below the page, which its highlights leave
+        out (`restricted_paths`): what is returned is a queryset like Wagtail's, filled."""
+        ancestors = [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]
+        applies = Q(page__path__in=ancestors) | Q(page_id=self.alias_of_id or self.pk)
+        rows = list(
+            PageViewRestriction.objects.filter(applies | Q(page__path__startswith=self.path))
+            .select_related("page")
+            .order_by("pk")
+        )
+        self.restricted_paths = [r.page.path for r in rows]
+        restrictions = PageViewRestriction.objects.filter(applies)
+        applying = {self.alias_of_id or self.pk}
+        restrictions._result_cache = [
+            r for r in rows if r.page_id in applying or r.page.path in ancestors
+        ]
+        return restrictions
 
 
 class StandardPage(BasePage):
