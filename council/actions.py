@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from council.invitations import send_invitation
 from council.models import SEATED_ROLES, VOTING_ROLES, Council, EndReason, Membership, Role, User
+from council.notifications.member_activity import tell_followers
 
 # Wagtail's page, document and image permissions are granted to groups; membership roles
 # decide who is in them (see cms/migrations for what each group may do).
@@ -76,6 +77,20 @@ def _end(membership: Membership, day: datetime.date, reason: str, decision: str)
     membership.save(update_fields=["end", "end_reason", "end_decision"])
 
 
+def _check_can_end(membership: Membership, end: datetime.date, reason: str) -> None:
+    if reason not in EndReason.values:
+        raise ValidationError({"end_reason": _("Motif de fin inconnu.")})
+    if membership.end_reason or (membership.end is not None and membership.end < end):
+        raise ValidationError({"end": _("Ce mandat a déjà pris fin.")})
+    if end < membership.start:
+        raise ValidationError(
+            {
+                "end": _("La fin du mandat ne peut pas précéder son début (%(start)s).")
+                % {"start": membership.start.strftime("%d/%m/%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def do_end_mandate(
     membership: Membership,
@@ -86,13 +101,101 @@ def do_end_mandate(
     acting_user: User | None,
 ) -> Membership:
     """End a mandate on `end` (its last day), with why and by which decision."""
-    if reason not in EndReason.values:
-        raise ValidationError({"end_reason": _("Motif de fin inconnu.")})
-    if membership.end is not None and membership.end < end:
-        raise ValidationError({"end": _("Ce mandat a déjà pris fin.")})
+    _check_can_end(membership, end, reason)
     _end(membership, end, reason, decision)
     sync_staff_groups(membership.user)
+    tell_followers([membership.user_id], membership.council_id)
     return membership
+
+
+def check_end_mandate(
+    membership: Membership,
+    *,
+    end: datetime.date,
+    reason: str,
+    decision: str = "",
+    acting_user: User,
+) -> Membership:
+    if not acting_user.has_perm("council.manage_members", membership.council):
+        raise PermissionDenied(_("Seul le secrétariat de ce conseil peut mettre fin à un mandat."))
+    return do_end_mandate(
+        membership, end=end, reason=reason, decision=decision, acting_user=acting_user
+    )
+
+
+def check_replace_member(
+    membership: Membership,
+    substitute_user: User,
+    *,
+    day: datetime.date,
+    reason: str,
+    decision: str = "",
+    acting_user: User,
+) -> Membership:
+    if not acting_user.has_perm("council.manage_members", membership.council):
+        raise PermissionDenied(_("Seul le secrétariat de ce conseil peut remplacer un membre."))
+    return do_replace_member(
+        membership,
+        substitute_user,
+        day=day,
+        reason=reason,
+        decision=decision,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def do_replace_member(
+    membership: Membership,
+    substitute_user: User,
+    *,
+    day: datetime.date,
+    reason: str,
+    decision: str = "",
+    acting_user: User | None,
+) -> Membership:
+    """End `membership` on `day` (its last day) and seat `substitute_user` as a full member
+    from the next day, for the rest of the term: the new mandate succeeds the ended one. The
+    substitute's own substitute mandate, if any, ends the same day (one person, one seat)."""
+    _check_can_end(membership, day, reason)
+    start = day + datetime.timedelta(days=1)
+    if substitute_user.pk == membership.user_id:
+        raise ValidationError(
+            {"substitute": _("Choisissez une autre personne que le membre remplacé.")}
+        )
+    seats = Membership.objects.current(start).filter(
+        council_id=membership.council_id, user=substitute_user
+    )
+    if seats.filter(role__in=VOTING_ROLES).exists():
+        raise ValidationError(
+            {"substitute": _("Cette personne siège déjà comme membre effectif·ve de ce conseil.")}
+        )
+    term_end = membership.end
+    own_seat = seats.filter(role=Role.SUBSTITUTE).first()
+    if own_seat is not None:
+        if own_seat.start >= start:
+            raise ValidationError(
+                {"day": _("Le mandat de suppléant·e de cette personne commence après ce jour.")}
+            )
+        _end(own_seat, day, EndReason.OFFICE_CHANGE, decision)
+    _end(membership, day, reason, decision)
+    successor = Membership(
+        user=substitute_user,
+        council_id=membership.council_id,
+        role=Role.MEMBER,
+        start=start,
+        end=term_end if term_end is None or term_end >= start else None,
+        start_decision=decision,
+        organisation=own_seat.organisation if own_seat else "",
+        succeeds=membership,
+        has_voting_right=True,
+    )
+    successor.full_clean()
+    successor.save()
+    sync_staff_groups(membership.user)
+    sync_staff_groups(substitute_user)
+    tell_followers([membership.user_id, substitute_user.pk], membership.council_id)
+    return successor
 
 
 @transaction.atomic
@@ -120,6 +223,7 @@ def do_assign_office(
     if role in SINGLE_SEAT_OFFICES:
         for outgoing in current.filter(role=role).exclude(user=user):
             _change_seat(outgoing, Role.MEMBER, start, day_before, decision)
+    tell_followers([user.pk], council.pk)
     if previous is not None:
         return _change_seat(previous, role, start, day_before, decision, body=body)
     return _new_mandate(user, council, role, start, decision, body)

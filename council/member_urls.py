@@ -1,11 +1,13 @@
 from django.urls import path
 
-from council import data_rights, letter_views, views
+from council import data_rights, letter_views, mandate_views, views
 from council.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.member_home, name="member_home"),
     path("inviter/", views.invite_member, name="invite_member"),
+    path("mandats/", mandate_views.mandates, name="mandates"),
+    path("mandats/<int:membership_id>/fin/", mandate_views.end_mandate, name="end_mandate"),
     path("mes-donnees/", data_rights.my_data, name="my_data"),
     path("notifications/", notification_views.my_notifications, name="my_notifications"),
     path(

@@ -91,6 +91,8 @@ class EndReason(models.TextChoices):
 SEATED_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE)
 # Roles that vote by default; a substitute votes only while replacing a full member.
 VOTING_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER)
+# Mandates whose holder has a public record (a member page): a seat, or a delegation.
+PUBLIC_RECORD_ROLES = (*SEATED_ROLES, Role.DELEGATE)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -23,5 +23,10 @@ urlpatterns = [
         notification_views.unsubscribe,
         name="notification_unsubscribe",
     ),
+    path(
+        "notifications/membre/<int:member_id>/",
+        notification_views.follow_member,
+        name="notification_follow_member",
+    ),
     path("n/<str:key>/", notification_views.short_link, name="notification_short"),
 ]

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.text import slugify
 
-from council.models import SEATED_ROLES, Council, Membership, Role
+from council.models import PUBLIC_RECORD_ROLES, Council, Membership, Role
 
 # The order a resident expects to read a council's composition in.
 ROLE_ORDER = [
@@ -46,11 +46,26 @@ def members_by_role(
     return [(role, groups[role]) for role in ROLE_ORDER if role in groups]
 
 
+def current_delegates(council: Council, on: datetime.date | None = None) -> list[Membership]:
+    """Who sits for the council in other bodies now, by body then name."""
+    return list(
+        Membership.objects.current(on)
+        .filter(council=council, role=Role.DELEGATE)
+        .select_related("user")
+        .order_by("body", "user__last_name", "user__first_name")
+    )
+
+
 def councils_where(user, permission: str) -> QuerySet[Council]:
     """The councils in which `user` holds the named permission (asked per council: without
     one, a permission means "in any council")."""
     allowed = [c.pk for c in Council.objects.all() if user.has_perm(permission, c)]
     return Council.objects.filter(pk__in=allowed)
+
+
+def member_name(user) -> str:
+    """How a member is named in public (pages, CSV, notifications): never their e-mail."""
+    return user.get_full_name() or user.username
 
 
 def member_slug(user) -> str:
@@ -65,7 +80,9 @@ def seated_person(council: Council, slug: str):
     if not number.isdigit():
         return None
     mandate = (
-        Membership.objects.filter(council=council, user_id=int(number), role__in=SEATED_ROLES)
+        Membership.objects.filter(
+            council=council, user_id=int(number), role__in=PUBLIC_RECORD_ROLES
+        )
         .select_related("user")
         .first()
     )

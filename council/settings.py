@@ -173,9 +173,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and (_worker := os.environ.get("PYTEST_XDIST_WORKER")):
-    # Parallel test workers each get their own Redis database, as each gets its own test
-    # database: one worker's cache.clear() or channel groups never reach another's. The
-    # servers a worker starts inherit the variable and land on the same database.
+    # Each parallel test worker (and the servers it starts) has its own Redis database.
     REDIS_URL = f"{REDIS_URL.rsplit('/', 1)[0]}/{10 + int(_worker.removeprefix('gw'))}"
 if PRODUCTION and not REDIS_URL:
     env_required("REDIS_URL")

@@ -11,6 +11,8 @@ class DeliberationConfig(AppConfig):
         # the notifications and e-mails. cms subscribes its own in CmsConfig.ready.
         from deliberation import events, push
         from deliberation.actions import notices
+        from deliberation.live import audience
 
         events.subscribe(push.push)
+        events.subscribe(audience.forget_meeting, *audience.STATE_EVENTS)
         notices.subscribe()

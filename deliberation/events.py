@@ -388,3 +388,13 @@ class CommentAuthorTold(Event):
     address: str
     subject: str
     message: str
+
+
+# An election's call, candidacies or state changed (`what` says which).
+@dataclasses.dataclass(frozen=True)
+class ElectionChanged(Event):
+    type: ClassVar[str] = "deliberation.election_changed"
+    live: ClassVar[bool] = False
+    meeting_id: int
+    election_id: int
+    what: str

@@ -19,6 +19,7 @@ from deliberation.models import (
     Ballot,
     Comment,
     Consultation,
+    Election,
     Meeting,
     Proposal,
     ProposalVersion,
@@ -31,7 +32,7 @@ def meeting_of(obj: Any) -> Meeting | None:
         return obj
     if isinstance(obj, AgendaItem):
         return obj.meeting
-    if isinstance(obj, Ballot | Proposal):
+    if isinstance(obj, Ballot | Proposal | Election):
         return obj.agenda_item.meeting
     if isinstance(obj, Amendment | ProposalVersion):
         return obj.proposal.agenda_item.meeting
@@ -48,7 +49,7 @@ def meeting_of(obj: Any) -> Meeting | None:
 def item_of(obj: Any) -> AgendaItem | None:
     if isinstance(obj, AgendaItem):
         return obj
-    if isinstance(obj, Ballot | Proposal):
+    if isinstance(obj, Ballot | Proposal | Election):
         return obj.agenda_item
     if isinstance(obj, Amendment | ProposalVersion):
         return obj.proposal.agenda_item
@@ -265,6 +266,17 @@ rules.add_perm(
 rules.add_perm(
     "deliberation.record_room_totals",
     is_meeting_secretariat & ballot_is_open & meeting_in_session,
+)
+# Elections (obj: the item, or the round's ballot). The secretariat calls for candidacies;
+# members stand or propose another; the chair opens and closes the rounds (secret ballots).
+rules.add_perm("deliberation.open_candidacies", is_meeting_secretariat & may_prepare)
+rules.add_perm("deliberation.file_candidacy", is_meeting_member & may_prepare)
+rules.add_perm(
+    "deliberation.open_election_round", is_meeting_chair & meeting_in_session & item_is_open
+)
+rules.add_perm("deliberation.close_election_round", is_meeting_chair & ballot_is_open)
+rules.add_perm(
+    "deliberation.record_paper_count", is_meeting_staff & ballot_is_open & meeting_in_session
 )
 
 # Video (obj: the meeting). The members' videoconference is for the council (members of

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliberation.web import consultations, mediation, meetings, video
+from deliberation.web import consultations, elections, mediation, meetings, video
 
 app_name = "deliberation"
 
@@ -41,6 +41,7 @@ urlpatterns = [
         consultations.consultation_flag,
         name="consultation_flag",
     ),
+    path("points/<int:item_id>/elections/", elections.item_elections, name="item_elections"),
     path(
         "points/<int:item_id>/contributions/",
         mediation.item_contributions,

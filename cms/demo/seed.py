@@ -14,6 +14,7 @@ from cms.demo.pages import seed_publications
 from cms.models.base import ContactSettings
 from cms.models.home import HomePage, StandardPage
 from council.actions import do_add_membership
+from council.demo import seed_mandate_changes, seed_member_followers
 from council.models import Council, Membership, Role, User
 from council.notifications.demo import seed_subscriptions
 from deliberation.consultation_demo import seed_consultations
@@ -238,9 +239,11 @@ def seed_site() -> HomePage:
 @transaction.atomic
 def seed_demo() -> None:
     council = seed_people()
+    seed_mandate_changes(council)
     home = seed_site()
     seed_deliberation(council)
     seed_mediation(council)
     seed_consultations(council)
     seed_publications(home, council)
     seed_subscriptions()
+    seed_member_followers()

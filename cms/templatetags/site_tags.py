@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.db.models import Q
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -8,6 +9,87 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 register = template.Library()
+
+# The pages every page's footer links to, read with the rest of the frame.
+FOOTER_SLUGS = ("accessibilite", "contact")
+
+
+class Frame:
+    """What the frame around every page reads from the page tree (the menu, the footer's
+    pages, the shown page's translations), in one query per request rather than one or
+    two per tag. Each page is the tree's own row, as the tags read them before."""
+
+    def __init__(self, request, page: Page | None) -> None:
+        self.site = Site.find_for_request(request)
+        root = self.site.root_page if self.site else None
+        wanted = Q(pk__in=[])
+        if isinstance(page, Page):
+            wanted |= Q(translation_key=page.translation_key)
+        if root is not None:
+            wanted |= (
+                Q(translation_key=root.translation_key)
+                | Q(depth=root.depth + 1, live=True, show_in_menus=True)
+                | Q(
+                    translation_key__in=Page.objects.in_site(self.site)
+                    .filter(slug__in=FOOTER_SLUGS)
+                    .values("translation_key")
+                )
+            )
+        self.root = root
+        self.rows = list(Page.objects.filter(wanted).select_related("locale").order_by("path"))
+
+    def translations(self, page: Page) -> list[Page]:
+        return [p for p in self.rows if p.translation_key == page.translation_key]
+
+    def localized(self, page: Page) -> Page:
+        """Wagtail's `page.localized`: its live translation in the active language."""
+        current = get_language()
+        if page.locale.language_code == current:
+            return page
+        for other in self.translations(page):
+            if other.locale.language_code == current:
+                return other if other.live else page
+        return page
+
+    def navigation(self) -> list[Page]:
+        if self.root is None:
+            return []
+        row = next((p for p in self.rows if p.pk == self.root.pk), self.root)
+        root = self.localized(row)
+        children = [
+            p
+            for p in self.rows
+            if p.depth == root.depth + 1
+            and p.path.startswith(root.path)
+            and p.live
+            and p.show_in_menus
+        ]
+        return [root, *children]
+
+    def slug_page(self, slug: str) -> Page | None:
+        """The site's first page with this slug, in its translation to the active language."""
+        assert self.root is not None
+        page = next(
+            (p for p in self.rows if p.slug == slug and p.path.startswith(self.root.path)),
+            None,
+        )
+        return self.localized(page) if page else None
+
+
+def own_language(page: Page, rows: list[Page]) -> str:
+    """The page's language, from its row among its translations when it has one."""
+    row = next((p for p in rows if p.pk == page.pk), None)
+    return (row or page).locale.language_code
+
+
+def frame(context) -> Frame:
+    request = context["request"]
+    page = context.get("page")
+    key = page.pk if isinstance(page, Page) else None
+    cached = getattr(request, "_site_frame", None)
+    if cached is None or cached[0] != key:
+        cached = request._site_frame = (key, Frame(request, page))
+    return cached[1]
 
 
 @register.simple_tag(takes_context=True)
@@ -21,7 +103,8 @@ def language_links(context):
     if isinstance(page, Page):
         translations = {
             p.locale.language_code: p.get_url(request)
-            for p in page.get_translations(inclusive=True).live().select_related("locale")
+            for p in frame(context).translations(page)
+            if p.live
         }
         fallback_path = "/"
     current = get_language()
@@ -66,19 +149,18 @@ def page_meta(context):
         description = page_description(page)
         # An alias (a page not yet translated, copied from the original) is no version of
         # its own: it is left out of the alternates and names the original as canonical.
+        rows = frame(context).translations(page)
         alternates = {
             p.locale.language_code: p.get_url(request)
-            for p in page.get_translations(inclusive=True)
-            .live()
-            .filter(alias_of__isnull=True)
-            .select_related("locale")
+            for p in rows
+            if p.live and p.alias_of_id is None
         }
         if page.alias_of_id:
             original = Page.objects.filter(pk=page.alias_of_id).first()
             canonical = (original.get_url(request) if original else None) or canonical
         # A page shown inside another language's interface is the same page: its own
         # address is the canonical one. A routable page's sub-pages keep their path.
-        elif page.locale.language_code != current:
+        elif own_language(page, rows) != current:
             canonical = page.get_url(request) or canonical
     else:
         alternates = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
@@ -111,11 +193,7 @@ def page_meta(context):
 @register.simple_tag(takes_context=True)
 def main_navigation(context):
     """The home page of the current language and its children shown in menus."""
-    site = Site.find_for_request(context["request"])
-    if site is None:
-        return []
-    root = site.root_page.localized
-    return [root, *root.get_children().live().in_menu()]
+    return frame(context).navigation()
 
 
 @register.simple_tag(takes_context=True)
@@ -123,6 +201,12 @@ def localized_slugurl(context, slug):
     """Like Wagtail's slugurl (the site's page with this slug), but to its translation in
     the active language when it has one."""
     request = context["request"]
+    if slug in FOOTER_SLUGS:
+        found = frame(context)
+        if found.site is None:
+            return ""
+        page = found.slug_page(slug)
+        return page.get_url(request) if page else ""
     site = Site.find_for_request(request)
     if site is None:
         return ""

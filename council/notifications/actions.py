@@ -15,9 +15,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from council.models import User
+from council.models import PUBLIC_RECORD_ROLES, User
 from council.notifications.links import CONFIRM_MAX_AGE, absolute, confirm_token
-from council.notifications.models import Delivery, Notice, NotificationChannel, Subscription
+from council.notifications.models import (
+    GENERAL_NOTICES,
+    Delivery,
+    Notice,
+    NotificationChannel,
+    Subscription,
+)
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ./\-]*")
 
@@ -32,9 +38,10 @@ def clean_events(values: Any) -> list[str]:
             {"events": _("Choisissez au moins un type de nouvelle à recevoir.")}, code="required"
         )
     chosen = {str(v) for v in values}
-    if not chosen <= set(Notice.values):
+    general = [value for value, _label in GENERAL_NOTICES]
+    if not chosen <= set(general):
         raise ValidationError({"events": _("Ce choix n’existe pas.")}, code="invalid_choice")
-    return [e for e in Notice.values if e in chosen]
+    return [e for e in general if e in chosen]
 
 
 def clean_mobile(value: Any) -> str:
@@ -95,6 +102,7 @@ def do_subscribe_by_email(email: str, events: list[str], *, digest: bool) -> Sub
     subscription, created = Subscription.objects.select_for_update().get_or_create(
         user=None,
         email=email,
+        member=None,
         defaults={"channel": NotificationChannel.EMAIL, "events": events, "digest": digest},
     )
     if not created and subscription.is_active:
@@ -180,7 +188,9 @@ def do_save_my_subscriptions(
     now = timezone.now()
     kept = []
     for channel, wanted in channels.items():
-        current = Subscription.objects.filter(user=user, channel=channel).first()
+        current = Subscription.objects.filter(
+            user=user, channel=channel, member__isnull=True
+        ).first()
         if wanted:
             subscription = current or Subscription(user=user, channel=channel)
             subscription.events = events
@@ -197,4 +207,95 @@ def do_save_my_subscriptions(
 
 def my_subscriptions(user: User) -> dict[str, Subscription]:
     """The account's active subscriptions by channel (a selector, kept beside its writes)."""
-    return {s.channel: s for s in Subscription.objects.active().filter(user=user)}
+    return {
+        s.channel: s for s in Subscription.objects.active().filter(user=user, member__isnull=True)
+    }
+
+
+# --- Following one member ----------------------------------------------------------------
+
+
+def followable_member(member_id: Any) -> User | None:
+    """A person whose public record may be followed: someone who held a seat or a delegation."""
+    if not isinstance(member_id, int):
+        return None
+    return (
+        User.objects.filter(pk=member_id, memberships__role__in=PUBLIC_RECORD_ROLES)
+        .distinct()
+        .first()
+    )
+
+
+def check_follow_member_by_email(*, member: User, email: Any) -> None:
+    """Without an account: the same double opt-in as the council's news; the page says the
+    same whether the address already follows this member or not."""
+    address = email.strip().lower() if isinstance(email, str) else ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError(
+            {"email": _("Indiquez une adresse e-mail valide, par exemple nom@exemple.be.")},
+            code="invalid",
+        ) from None
+    do_follow_member_by_email(address, member)
+
+
+@transaction.atomic
+def do_follow_member_by_email(email: str, member: User) -> Subscription:
+    subscription, created = Subscription.objects.select_for_update().get_or_create(
+        user=None,
+        email=email,
+        member=member,
+        defaults={"channel": NotificationChannel.EMAIL, "events": [Notice.MEMBER_ACTIVITY]},
+    )
+    if not created and subscription.is_active:
+        return subscription
+    subscription.confirmed_at = None
+    subscription.unsubscribed_at = None
+    subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    transaction.on_commit(lambda: _send_confirmation(subscription))
+    return subscription
+
+
+def check_follow_member(user: User, member: User, *, channel: Any, phone: Any = "") -> Subscription:
+    """An account follows a member at once (its address or phone is its own)."""
+    if channel == NotificationChannel.EMAIL:
+        if not user.email:
+            raise ValidationError(
+                {"channel": _("Votre compte n’a pas d’adresse e-mail : choisissez le SMS.")},
+                code="no_email",
+            )
+        mobile = ""
+    elif channel == NotificationChannel.SMS:
+        if not sms_available():
+            raise ValidationError(
+                {"channel": _("L’envoi de SMS n’est pas disponible sur ce site.")},
+                code="no_sms",
+            )
+        mobile = clean_mobile(phone)
+    else:
+        raise ValidationError({"channel": _("Ce choix n’existe pas.")}, code="invalid_choice")
+    return do_follow_member(user, member, channel=channel, phone=mobile)
+
+
+@transaction.atomic
+def do_follow_member(user: User, member: User, *, channel: str, phone: str) -> Subscription:
+    subscription, _created = Subscription.objects.select_for_update().get_or_create(
+        user=user, member=member, channel=channel, defaults={"events": []}
+    )
+    subscription.events = [Notice.MEMBER_ACTIVITY]
+    subscription.phone = phone
+    subscription.confirmed_at = subscription.confirmed_at or timezone.now()
+    subscription.unsubscribed_at = None
+    subscription.save()
+    return subscription
+
+
+def followed_members(user: User) -> list[Subscription]:
+    """The members an account follows, with the subscription for each channel."""
+    return list(
+        Subscription.objects.active()
+        .filter(user=user, member__isnull=False)
+        .select_related("member")
+        .order_by("member__last_name", "member__first_name", "channel")
+    )

@@ -24,6 +24,16 @@ class Notice(models.TextChoices):
     CONSULTATION_CLOSING = "consultation_closing", _("Une consultation va se clôturer")
     DECISION_RECORDED = "decision_recorded", _("Le conseil a pris une décision")
     FOLLOWUP_CHANGED = "followup_changed", _("Le suivi d’un avis reçu au guichet change")
+    # Only for a subscription that follows one member (`Subscription.member`).
+    MEMBER_ACTIVITY = (
+        "member_activity",
+        _("Un membre suivi vote, dépose un texte ou change de mandat"),
+    )
+
+
+# What a resident may choose on the general subscription form: a member's activity is
+# followed from the member's page.
+GENERAL_NOTICES = [(v, label) for v, label in Notice.choices if v != Notice.MEMBER_ACTIVITY]
 
 
 class NotificationChannel(models.TextChoices):
@@ -56,6 +66,16 @@ class Subscription(models.Model):
     phone = models.CharField(_("numéro de téléphone mobile"), max_length=20, blank=True)
     channel = models.CharField(_("canal"), max_length=10, choices=NotificationChannel.choices)
     events = models.JSONField(_("événements"), default=list)
+    # A subscription to one member's public activity (their open votes, texts tabled and
+    # mandate changes); empty for the council-wide news.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("membre suivi·e"),
+    )
     digest = models.BooleanField(_("un résumé par jour"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
@@ -70,13 +90,23 @@ class Subscription(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "channel"],
-                condition=Q(user__isnull=False),
+                condition=Q(user__isnull=False, member__isnull=True),
                 name="one_subscription_per_user_and_channel",
             ),
             models.UniqueConstraint(
                 fields=["email"],
-                condition=Q(user__isnull=True),
+                condition=Q(user__isnull=True, member__isnull=True),
                 name="one_subscription_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "channel", "member"],
+                condition=Q(user__isnull=False, member__isnull=False),
+                name="one_member_subscription_per_user_and_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "member"],
+                condition=Q(user__isnull=True, member__isnull=False),
+                name="one_member_subscription_per_address",
             ),
         ]
 

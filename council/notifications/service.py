@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,11 +35,35 @@ def notify(event: str, obj: Any = None, *, url: str | None = None, title: str = 
 
     Called from actions inside `transaction.on_commit`, so only what really happened is told.
     """
+    subscriptions = Subscription.objects.active().filter(member__isnull=True)
+    return _record(event, subscriptions, obj, url=url, title=title)
+
+
+def notify_member_activity(
+    member_ids: Iterable[int], obj: Any = None, *, url: str | None = None, title: str = ""
+) -> int:
+    """Tell the followers of these members (and only them) of their public activity: an
+    open vote recorded in a decision, a text tabled, a mandate begun or ended."""
+    ids = set(member_ids)
+    if not ids:
+        return 0
+    subscriptions = Subscription.objects.active().filter(member_id__in=ids)
+    return _record(Notice.MEMBER_ACTIVITY, subscriptions, obj, url=url, title=title)
+
+
+def _record(
+    event: str,
+    subscriptions: QuerySet[Subscription],
+    obj: Any,
+    *,
+    url: str | None,
+    title: str,
+) -> int:
     label = Notice(event).label
     with translation.override(settings.LANGUAGE_CODE):
         subject = f"{label} : {title or obj}"
     link = _link_of(obj, url)
-    subscriptions = Subscription.objects.active().exclude(user__is_active=False)
+    subscriptions = subscriptions.exclude(user__is_active=False)
     created = [
         Delivery(
             subscription=subscription,

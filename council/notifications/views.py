@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from council.models import User
 from council.notifications import actions
 from council.notifications.links import subscription_from_token, unsubscribe_token
-from council.notifications.models import Delivery, Notice, NotificationChannel
+from council.notifications.models import GENERAL_NOTICES, Delivery, NotificationChannel
+from council.selectors import member_name
 
 RATE_LIMITS = {"subscribe": "10/1h/ip"}
 
@@ -29,7 +31,7 @@ class EventsField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             label=gettext_lazy("Me prévenir quand"),
-            choices=Notice.choices,
+            choices=GENERAL_NOTICES,
             required=False,
             **kwargs,
         )
@@ -124,7 +126,15 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "council/notifications/mine.html",
-        {"form": form, "sms": sms, "has_email": bool(user.email)},
+        {
+            "form": form,
+            "sms": sms,
+            "has_email": bool(user.email),
+            "followed": [
+                (member_name(s.member), s.get_channel_display(), unsubscribe_token(s))
+                for s in actions.followed_members(user)
+            ],
+        },
         status=status,
     )
 
@@ -210,4 +220,94 @@ def short_link(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "council/notifications/short.html",
         {"delivery": delivery, "token": unsubscribe_token(delivery.subscription)},
+    )
+
+
+class FollowMemberForm(forms.Form):
+    """Anonymous visitors give an address (double opt-in); accounts choose their channel."""
+
+    email = forms.CharField(
+        label=gettext_lazy("Adresse e-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Recevoir par"), choices=NotificationChannel.choices, required=False
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Numéro de GSM (pour le SMS)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, account: bool, sms: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if account:
+            del self.fields["email"]
+            if not sms:
+                del self.fields["phone"]
+                channel = self.fields["channel"]
+                assert isinstance(channel, forms.ChoiceField)
+                channel.choices = [(NotificationChannel.EMAIL, NotificationChannel.EMAIL.label)]
+        else:
+            del self.fields["channel"]
+            del self.fields["phone"]
+
+
+def member_follow_form(request: HttpRequest) -> FollowMemberForm:
+    """The empty form a member's page shows."""
+    return FollowMemberForm(account=request.user.is_authenticated, sms=actions.sms_available())
+
+
+def follow_member(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Follow one member's public activity, from their page (or this page, after an error)."""
+    member = actions.followable_member(member_id)
+    if member is None:
+        raise Http404(_("Cette personne n’a pas de mandat public."))
+    account = request.user.is_authenticated
+    sms = actions.sms_available()
+    form = FollowMemberForm(
+        request.POST if request.method == "POST" else None, account=account, sms=sms
+    )
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not ratelimit.consume(request, app="council", action="subscribe", config=RATE_LIMITS):
+            form.is_valid()
+            form.add_error(
+                None, _("Trop de demandes depuis cette connexion : réessayez plus tard.")
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                if account:
+                    actions.check_follow_member(
+                        cast(User, request.user),
+                        member,
+                        channel=data["channel"],
+                        phone=data.get("phone", ""),
+                    )
+                else:
+                    actions.check_follow_member_by_email(member=member, email=data["email"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if not account:
+                    return redirect("notification_subscribe_sent")
+                messages.success(
+                    request,
+                    _("Vous suivez désormais l’activité publique de %(name)s.") % {"name": member},
+                )
+                return redirect(back or "my_notifications")
+    return render(
+        request,
+        "council/notifications/follow_member.html",
+        {"form": form, "member": member, "member_name": member_name(member), "next": back},
+        status=status,
     )

@@ -5,12 +5,13 @@ French message, then calls `do_<verb>_<noun>`: one atomic change, its audit entr
 typed events, dispatched once the transaction commits (deliberation.events). Views,
 consumers, Wagtail hooks, the demo and the tests all come through here.
 
-common: the refusal, checks, audit, events and cleaners every action shares;
-meetings: meetings and agenda; attendance: presence and proxies; proposals and
-amendments: the texts; comments: the members' threads; speakers: speakers and speaking time;
-ballots: opening a ballot; votes: casting and room votes; record: closing a ballot into its
-Decision; consultations and mediation: residents' writes; notices: what leaves after commit
-as notifications and e-mails.
+common: the refusal, checks, audit, events and cleaners every action shares; meetings: meetings
+and agenda; attendance: presence and proxies; proposals and amendments: the texts; comments:
+the members' threads; speakers: speakers and speaking time; ballots: opening a ballot; votes:
+casting and room votes; record: closing a ballot into its Decision; elections, election_rounds
+and election_results: elections of persons, their rounds, and their count into a Decision and
+mandates; consultations and mediation: residents' writes; notices: what leaves after commit as
+notifications and e-mails.
 
 The public names are re-exported here: `from deliberation import actions; actions.do_x(...)`.
 """
@@ -79,6 +80,25 @@ from deliberation.actions.consultations import (
     do_publish_comment,
     do_save_consultation,
     validate_consultation,
+)
+from deliberation.actions.election_results import check_close_round, do_close_round
+from deliberation.actions.election_rounds import (
+    check_cast_election_vote,
+    check_open_round,
+    check_record_paper_count,
+    clean_election_choice,
+    do_open_round,
+    do_record_paper_count,
+)
+from deliberation.actions.elections import (
+    check_consent_candidacy,
+    check_file_candidacy,
+    check_open_candidacies,
+    check_withdraw_candidacy,
+    do_consent_candidacy,
+    do_file_candidacy,
+    do_open_candidacies,
+    do_withdraw_candidacy,
 )
 from deliberation.actions.mediation import (
     NAME_MAX,
@@ -168,23 +188,30 @@ __all__ = [
     "check_add_comment",
     "check_add_consultation_comment",
     "check_add_speaker",
+    "check_cast_election_vote",
     "check_cast_vote",
     "check_close_ballot",
     "check_close_item",
     "check_close_meeting",
+    "check_close_round",
+    "check_consent_candidacy",
     "check_create_proposal",
     "check_end_speaker",
+    "check_file_candidacy",
     "check_flag_comment",
     "check_give_floor",
     "check_give_proxy",
     "check_hide_comment",
     "check_open_ballot",
+    "check_open_candidacies",
     "check_open_item",
     "check_open_meeting",
+    "check_open_round",
     "check_propose_amendment",
     "check_publish_comment",
     "check_rebase_amendment",
     "check_record_contribution",
+    "check_record_paper_count",
     "check_record_room_totals",
     "check_record_room_vote",
     "check_remove_speaker",
@@ -196,8 +223,10 @@ __all__ = [
     "check_set_speaker_time",
     "check_undo_room_vote",
     "check_withdraw_amendment",
+    "check_withdraw_candidacy",
     "clean_ballot_id",
     "clean_comment_body",
+    "clean_election_choice",
     "clean_phone",
     "clean_seconds",
     "clean_text",
@@ -209,20 +238,26 @@ __all__ = [
     "do_close_ballot",
     "do_close_item",
     "do_close_meeting",
+    "do_close_round",
+    "do_consent_candidacy",
     "do_create_meeting",
     "do_create_proposal",
     "do_end_speaker",
+    "do_file_candidacy",
     "do_flag_comment",
     "do_give_floor",
     "do_give_proxy",
     "do_hide_comment",
     "do_open_ballot",
+    "do_open_candidacies",
     "do_open_item",
     "do_open_meeting",
+    "do_open_round",
     "do_propose_amendment",
     "do_publish_comment",
     "do_rebase_amendment",
     "do_record_contribution",
+    "do_record_paper_count",
     "do_record_room_totals",
     "do_record_room_vote",
     "do_remove_speaker",
@@ -235,6 +270,7 @@ __all__ = [
     "do_set_speaker_time",
     "do_undo_room_vote",
     "do_withdraw_amendment",
+    "do_withdraw_candidacy",
     "locked_open_ballot",
     "meeting_event",
     "membership_in",

@@ -24,6 +24,7 @@ from deliberation.models import (
     AgendaItem,
     Amendment,
     Ballot,
+    Election,
     Proposal,
 )
 
@@ -65,6 +66,9 @@ def do_open_ballot(
     room_method: str = Ballot.RoomMethod.ROLL_CALL,
     show_running_tally: bool = False,
     duration: int | None = None,
+    election: Election | None = None,
+    round_number: int | None = None,
+    options: tuple[str, ...] = (),
     acting_user: User,
 ) -> Ballot:
     meeting = selectors.meeting_for_update(item.meeting_id)
@@ -106,6 +110,9 @@ def do_open_ballot(
                 # Announced, not enforced: the chair closes the ballot.
                 deadline=now + datetime.timedelta(seconds=duration) if duration else None,
                 opened_by=acting_user,
+                election=election,
+                round_number=round_number,
+                options=list(options),
             )
     except IntegrityError:
         raise ActionError(_("Un scrutin est déjà ouvert sur ce point.")) from None

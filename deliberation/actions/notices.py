@@ -16,11 +16,23 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from council.models import User
 from council.notifications.models import Notice
-from council.notifications.service import notify
+from council.notifications.service import notify, notify_member_activity
+from council.selectors import member_name
 from deliberation import events
 from deliberation.actions.common import audit
-from deliberation.models import AuditEntry, Consultation, Decision, Meeting
+from deliberation.models import (
+    Amendment,
+    AuditEntry,
+    Ballot,
+    Choice,
+    Consultation,
+    Decision,
+    Meeting,
+    Proposal,
+)
+from deliberation.selectors import open_votes
 
 
 def notify_meeting(group: str | None, event: events.MeetingSaved) -> None:
@@ -47,6 +59,48 @@ def notify_decision(group: str | None, event: events.DecisionRecorded) -> None:
     notify(Notice.DECISION_RECORDED, decision, url=url)
     if decision.agenda_item.contributions.exists():
         notify(Notice.FOLLOWUP_CHANGED, decision, url=reverse("deliberation:followup"))
+    notify_voters_followers(decision, url)
+
+
+def notify_voters_followers(decision: Decision, url: str) -> None:
+    """Tell each voter's followers of their open vote; a secret ballot (an election is one)
+    and a closed-session item tell nobody anything."""
+    if decision.secrecy != Ballot.Secrecy.OPEN or not decision.agenda_item.is_public:
+        return
+    choices = dict(
+        open_votes()
+        .filter(ballot_id=decision.ballot_id, seat__user__followers__isnull=False)
+        .values_list("seat__user_id", "choice")
+    )
+    for user in User.objects.filter(pk__in=choices):
+        notify_member_activity(
+            [user.pk],
+            decision,
+            url=url,
+            title=f"{member_name(user)} ({Choice(choices[user.pk]).label}) — {decision.question}",
+        )
+
+
+def notify_authors_followers(group: str | None, event: events.Event) -> None:
+    """Tell an author's followers of a proposal or an amendment tabled in a public session."""
+    if isinstance(event, events.AmendmentProposed):
+        amendment = Amendment.objects.filter(
+            pk=event.amendment_id, proposal__agenda_item__is_public=True
+        ).first()
+        if amendment is None or amendment.author_id is None:
+            return
+        authors, title = [amendment.author_id], str(amendment)
+    elif isinstance(event, events.ProposalCreated):
+        proposal = Proposal.objects.filter(
+            pk=event.proposal_id, agenda_item__is_public=True
+        ).first()
+        if proposal is None:
+            return
+        authors, title = list(proposal.authors.values_list("pk", flat=True)), proposal.title
+    else:
+        return
+    url = reverse("deliberation:live", kwargs={"meeting_id": event.meeting_id})
+    notify_member_activity(authors, url=url, title=title)
 
 
 def notify_saved_consultation(group: str | None, event: events.ConsultationSaved) -> None:
@@ -63,6 +117,7 @@ def subscribe() -> None:
     """Called by DeliberationConfig.ready."""
     events.subscribe(notify_meeting, events.MeetingSaved)
     events.subscribe(notify_decision, events.DecisionRecorded)
+    events.subscribe(notify_authors_followers, events.ProposalCreated, events.AmendmentProposed)
     events.subscribe(notify_saved_consultation, events.ConsultationSaved)
     events.subscribe(mail_comment_author, events.CommentAuthorTold)
 

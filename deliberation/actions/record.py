@@ -18,7 +18,7 @@ from deliberation.actions.common import (
     refuse_if,
     require,
 )
-from deliberation.actions.votes import clean_ballot_id, locked_open_ballot
+from deliberation.actions.votes import clean_ballot_id, locked_open_ballot, refuse_election_round
 from deliberation.models import (
     Amendment,
     Ballot,
@@ -204,4 +204,5 @@ def check_close_ballot(ballot_id: Any, *, acting_user: User) -> Decision:
         ballot,
         _("Seuls la présidence et le secrétariat clôturent un scrutin."),
     )
+    refuse_election_round(ballot)
     return do_close_ballot(ballot.pk, acting_user=acting_user)

@@ -49,13 +49,15 @@ _seat_owner = guards.seat_owner
 def _record(
     ballot: Ballot,
     seat: Seat,
-    choice: str,
+    choice: str | tuple[str, ...],
     channel: str,
     presence: selectors.Presence,
     *,
     acting_user: User,
 ) -> None:
     owner = _seat_owner(seat, presence)
+    # An election's list ballot names several candidates: one count for each.
+    options = (choice,) if isinstance(choice, str) else choice
     fields = {
         "ballot": ballot,
         "voter": seat.voter,
@@ -69,12 +71,12 @@ def _record(
             if ballot.is_secret:
                 BallotParticipation.objects.create(**fields)
             else:
-                Vote.objects.create(choice=choice, **fields)
+                Vote.objects.create(choice=options[0], **fields)
     except IntegrityError:
         raise ActionError(_("Ce vote a déjà été enregistré."), "choice") from None
     if ballot.is_secret:
         # Online and proxy votes share the urn's "online" part: no split by channel.
-        _reseal(ballot, lambda urn: urn.add(selectors.URN_ONLINE, choice))
+        reseal(ballot, lambda urn: [urn.add(selectors.URN_ONLINE, o) for o in options])
     # Never the choice of a secret ballot in the audit trail.
     audit(
         "vote_recorded",
@@ -88,7 +90,7 @@ def _record(
     )
 
 
-def _reseal(ballot: Ballot, change: Any) -> None:
+def reseal(ballot: Ballot, change: Any) -> None:
     """Open the ballot's urn, change it, seal it again under a fresh nonce (row locked)."""
     urn: Urn = selectors.ballot_urn(ballot)
     change(urn)
@@ -99,7 +101,7 @@ def _reseal(ballot: Ballot, change: Any) -> None:
 @transaction.atomic
 def do_cast_vote(
     ballot_id: int,
-    choice: str,
+    choice: str | tuple[str, ...],
     *,
     proxy_for_id: int | None = None,
     voter_id: int | None = None,
@@ -172,6 +174,18 @@ def _ballot_for_check(ballot_id: Any) -> Ballot:
     return ballot
 
 
+def refuse_election_round(ballot: Ballot) -> None:
+    """An election's round is voted, counted and closed by its own actions
+    (deliberation.actions.election_rounds): its options are the candidacies."""
+    if ballot.election_id is not None:
+        raise ActionError(
+            _(
+                "Ce scrutin est un tour d'élection : votez et dépouillez-le sur la page de "
+                "l'élection."
+            )
+        )
+
+
 def _clean_choice(choice: Any) -> str:
     if choice not in Choice.values:
         raise ActionError(_("Choisissez : pour, contre ou abstention."), "choice")
@@ -189,6 +203,7 @@ def check_cast_vote(
         ballot,
         _("Vous n'avez pas de droit de vote dans ce scrutin."),
     )
+    refuse_election_round(ballot)
     return do_cast_vote(
         ballot.pk,
         _clean_choice(choice),
@@ -315,7 +330,7 @@ def do_record_room_totals(
     if ballot.is_secret:
         previous_count = ballot.paper_ballots
         counts = {Choice.YES: yes, Choice.NO: no, Choice.ABSTAIN: abstain}
-        _reseal(ballot, lambda urn: urn.replace(selectors.URN_PAPER, counts))
+        reseal(ballot, lambda urn: urn.replace(selectors.URN_PAPER, counts))
         ballot.paper_ballots = yes + no + abstain
         ballot.save(update_fields=["paper_ballots", "room_recorded_by"])
         # How many ballots, never what they said.
@@ -353,6 +368,7 @@ def check_record_room_totals(
         ballot,
         _("Seul le secrétariat saisit les totaux de la salle."),
     )
+    refuse_election_round(ballot)
     if not ballot.room_counts_totals:
         raise ActionError(_("Ce scrutin enregistre les votes de la salle membre par membre."))
     totals = []

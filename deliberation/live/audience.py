@@ -1,25 +1,39 @@
-"""Who may watch a meeting as what: the audiences a user may join (the server decides)."""
+"""Who may watch a meeting as what: the audiences a user may join (the server decides).
+
+A socket's connection reads no table for an anonymous watcher: what the meeting says
+about its audiences (its council, whether it is still a draft) is kept in Django's cache
+(Redis in production, shared by the processes) and forgotten by the events that change
+it (`forget_meeting`, subscribed in DeliberationConfig.ready). A member's roles are read
+with their session, once per connection, so an ended mandate counts at once."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from council import rules as council_rules
 from council.mfa import mfa_state_for
+from deliberation import events
 from deliberation.live.fragments import MEMBERS, PUBLIC, SCREEN, STAFF
 from deliberation.models import (
     Meeting,
 )
 
+# A backstop only: the events that change a meeting's state forget it at once.
+MEETING_CACHE_SECONDS = 300
+
 
 def audiences_for_user(user: Any, meeting: Meeting) -> set[str]:
     """The audiences this user may watch the meeting as (the server decides, never the URL)."""
-    council = meeting.council_id
+    return _audiences(user, meeting.council_id, meeting.state)
+
+
+def _audiences(user: Any, council: int, state: str) -> set[str]:
     staff = council_rules.is_secretariat(user, council) or council_rules.can_preside(user, council)
     allowed: set[str] = set()
-    if meeting.state != Meeting.State.DRAFT or staff:
+    if state != Meeting.State.DRAFT or staff:
         allowed.add(PUBLIC)
     if staff or council_rules.is_member(user, council) or council_rules.is_observer(user, council):
         allowed.add(MEMBERS)
@@ -42,9 +56,42 @@ def socket_user(scope: Any) -> Any:
     return user
 
 
+def _meeting_key(meeting_id: int) -> str:
+    return f"live-meeting-audiences-{meeting_id}"
+
+
+def meeting_audience_facts(meeting_id: int) -> tuple[int, str] | None:
+    """(council id, state) of the meeting, from the cache when a socket read it before;
+    None when it does not exist (not kept: a wrong id costs its asker a query)."""
+    key = _meeting_key(meeting_id)
+    facts = cache.get(key)
+    if facts is None:
+        facts = Meeting.objects.filter(pk=meeting_id).values_list("council_id", "state").first()
+        if facts is None:
+            return None
+        cache.set(key, tuple(facts), MEETING_CACHE_SECONDS)
+    council_id, state = facts
+    return council_id, state
+
+
+def forget_meeting(group: str | None, event: events.Event) -> None:
+    """Subscriber: a meeting's state changed; the next socket reads it again."""
+    meeting_id = getattr(event, "meeting_id", None)
+    if meeting_id is not None:
+        cache.delete(_meeting_key(meeting_id))
+
+
+# The events after which a meeting's state may differ.
+STATE_EVENTS: tuple[type[events.Event], ...] = (
+    events.MeetingSaved,
+    events.MeetingOpened,
+    events.MeetingClosed,
+)
+
+
 def allowed_audiences(user: Any, meeting_id: int) -> set[str] | None:
     """None when the meeting does not exist."""
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
+    facts = meeting_audience_facts(meeting_id)
+    if facts is None:
         return None
-    return audiences_for_user(user, meeting)
+    return _audiences(user, *facts)

@@ -80,20 +80,23 @@ def iter_meeting_fragments(
     meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
     if meeting is None:
         return
-    first: RoomState | None = None
+    # What the audiences rendered so far have read: the public's rendering may not need
+    # the attendance that the members' and the staff's do, which then read it once.
+    read: dict[str, Any] = {}
     for audience in events.AUDIENCES:
         if audience == SCREEN and SCREEN_FRAGMENT not in keys:
             continue
         room = RoomState(meeting, audience)
-        if first is not None:
-            # One reading of the room serves every audience, as far as each may see it.
-            room.__dict__.update(_readable_by(room, first))
+        # One reading of the room serves every audience, as far as each may see it.
+        room.__dict__.update(_readable_by(room, read))
 
         def render(room: RoomState = room) -> tuple[dict[str, str], str]:
             return render_room(room, keys), announcement(event, room)
 
         fragments, sentence = _in_language(language, render)
-        first = first or room
+        for key, value in room.__dict__.items():
+            if key in _MEETING_READS or key in _ITEM_READS:
+                read.setdefault(key, value)
         yield audience, fragments, sentence
 
 
@@ -103,13 +106,13 @@ _MEETING_READS = {"items", "current_item", "presence"}
 _ITEM_READS = {"item", "ballots", "open_ballot", "proposals"}
 
 
-def _readable_by(room: RoomState, source: RoomState) -> dict[str, Any]:
+def _readable_by(room: RoomState, read: dict[str, Any]) -> dict[str, Any]:
     wanted = set(_MEETING_READS)
-    item = source.__dict__.get("item")
-    # The source saw the item: whoever else may see it sees the same.
+    item = read.get("item")
+    # An earlier audience saw the item: whoever else may see it sees the same.
     if item is not None and (room.is_inside or item.is_public):
         wanted |= _ITEM_READS
-    return {key: value for key, value in source.__dict__.items() if key in wanted}
+    return {key: value for key, value in read.items() if key in wanted}
 
 
 _SHARED_READS = {

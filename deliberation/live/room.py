@@ -84,6 +84,11 @@ class RoomReads:
             return None
         return item
 
+    @cached_property
+    def elections(self) -> list[selectors.ElectionView]:
+        """The current item's elections and their candidacies (the list published on it)."""
+        return selectors.elections_for(self.item) if self.item is not None else []
+
     @property
     def item_is_closed_session(self) -> bool:
         return self.current_item is not None and self.item is None

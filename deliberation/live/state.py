@@ -67,7 +67,8 @@ class RoomState(RoomReads):
                 # In the room, by show of hands, on paper or at the roll call: no online form.
                 "in_room": (guards.guard_online_vote(ballot, seat) or "") if vote is None else "",
             }
-            if vote is None and not paper["in_room"]:
+            # An election's round has its own ballot paper, on the election's page.
+            if vote is None and not paper["in_room"] and ballot.election_id is None:
                 bound = self.bound_forms.get("vote")
                 if bound is not None and bound.data.get("proxy_for", "") == str(
                     seat.proxy_for.pk if seat.proxy_for else ""

@@ -19,6 +19,7 @@ from deliberation.models.ballots import (
     VoteChannel,
 )
 from deliberation.models.comments import Comment, CommentFlag
+from deliberation.models.elections import Candidacy, Election
 from deliberation.models.meetings import AgendaItem, Meeting
 from deliberation.models.record import Decision, DecisionQuerySet, ImmutableError
 from deliberation.models.residents import Consultation, Contribution, ContributionChannel
@@ -32,6 +33,7 @@ __all__ = [
     "AuditEntry",
     "Ballot",
     "BallotParticipation",
+    "Candidacy",
     "Choice",
     "Comment",
     "CommentFlag",
@@ -40,6 +42,7 @@ __all__ = [
     "ContributionChannel",
     "Decision",
     "DecisionQuerySet",
+    "Election",
     "ImmutableError",
     "Meeting",
     "Proposal",

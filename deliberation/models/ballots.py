@@ -30,6 +30,7 @@ class Ballot(models.Model):
         AMENDMENT = "amendment", _("amendement")
         PROPOSAL = "proposal", _("proposition")
         PROCEDURAL = "procedural", _("question de procédure")
+        ELECTION = "election", _("élection")
 
     class Method(models.TextChoices):
         YES_NO_ABSTAIN = "yes_no_abstain", _("pour / contre / abstention")
@@ -143,6 +144,18 @@ class Ballot(models.Model):
     # A secret ballot's counts, sealed (deliberation.urn) while it is open; emptied when it
     # closes, its totals then being the Decision's.
     urn = models.BinaryField(_("urne scellée"), null=True, blank=True, editable=False)
+    # An election's round: the election, the round's number and the urn's options (the
+    # candidacies' keys, blank and invalid), fixed when the round opens.
+    election = models.ForeignKey(
+        "deliberation.Election",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("élection"),
+    )
+    round_number = models.PositiveSmallIntegerField(_("tour"), null=True, blank=True)
+    options = models.JSONField(_("options du bulletin"), default=list, blank=True)
     # How many paper ballots the tellers counted in the room (a secret ballot's turnout there;
     # what they said is in the urn).
     paper_ballots = models.PositiveIntegerField(_("bulletins papier"), null=True, blank=True)
@@ -156,6 +169,9 @@ class Ballot(models.Model):
                 fields=["agenda_item"],
                 condition=Q(state="open"),
                 name="one_open_ballot_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "round_number"], name="one_ballot_per_election_round"
             ),
         ]
 

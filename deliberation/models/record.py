@@ -30,6 +30,9 @@ class Decision(models.Model):
         ADOPTED = "adopted", _("adopté")
         REJECTED = "rejected", _("rejeté")
         NO_QUORUM = "no_quorum", _("quorum non atteint")
+        ELECTED = "elected", _("élu·e·s")
+        RUNOFF = "runoff", _("second tour")
+        NO_RESULT = "no_result", _("sans résultat")
 
     ballot = models.OneToOneField(
         Ballot, on_delete=models.PROTECT, related_name="decision", verbose_name=_("scrutin")

@@ -73,12 +73,17 @@ class Tally:
         return {**{c: dict(v) for c, v in self.by_channel.items()}, "total": dict(self.totals)}
 
 
+def urn_options(ballot: Ballot) -> tuple[str, ...]:
+    """What a secret ballot's urn counts: yes/no/abstain, or an election round's options."""
+    return tuple(str(o) for o in ballot.options) if ballot.options else CHOICES
+
+
 def ballot_urn(ballot: Ballot) -> Urn:
     """A secret ballot's counts as stored now, unsealed (deliberation.urn)."""
     sealed = Ballot.objects.filter(pk=ballot.pk).values_list("urn", flat=True).first()
     if not sealed:
-        return Urn.empty(CHOICES, URN_PARTS)
-    return Urn.open(sealed, ballot.pk, CHOICES, URN_PARTS)
+        return Urn.empty(urn_options(ballot), URN_PARTS)
+    return Urn.open(sealed, ballot.pk, urn_options(ballot), URN_PARTS)
 
 
 def tally(ballot: Ballot) -> Tally:
@@ -88,7 +93,7 @@ def tally(ballot: Ballot) -> Tally:
         decision = Decision.objects.filter(ballot=ballot).only("tally").first()
         if decision is not None:
             total = decision.tally.get("total", {})
-            totals = {choice: int(total.get(choice, 0)) for choice in CHOICES}
+            totals = {option: int(total.get(option, 0)) for option in urn_options(ballot)}
             return Tally(
                 by_channel={}, totals=totals, ballots=int(decision.tally.get("ballots", 0))
             )

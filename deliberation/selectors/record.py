@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from council.models import SEATED_ROLES, Membership
+from council.models import PUBLIC_RECORD_ROLES, SEATED_ROLES, Membership
 from deliberation.models import (
     Amendment,
     Attendance,
@@ -50,6 +50,61 @@ class AttendanceYear:
         return round(100 * (self.room + self.remote) / self.meetings) if self.meetings else 0
 
 
+def open_votes(*, council_id: int | None = None, user_id: int | None = None) -> QuerySet[Vote]:
+    """Every named choice the public may read: open ballots only, closed and recorded in a
+    decision, on items of a public session. A secret ballot (an election is always one) has
+    no Vote row at all; the filter on secrecy says so twice. `user_id` is whose vote it is
+    (the seat's holder, whoever cast it by proxy)."""
+    votes = Vote.objects.filter(
+        ballot__secrecy=Ballot.Secrecy.OPEN,
+        ballot__state=Ballot.State.CLOSED,
+        ballot__agenda_item__is_public=True,
+        ballot__decision__isnull=False,
+        ballot__decision__secrecy=Ballot.Secrecy.OPEN,
+    )
+    if council_id is not None:
+        votes = votes.filter(seat__council_id=council_id)
+    if user_id is not None:
+        votes = votes.filter(seat__user_id=user_id)
+    return votes.select_related(
+        "ballot__decision__council", "ballot__decision__meeting", "voter__user", "seat__user"
+    ).order_by("-ballot__closed_at", "-pk")
+
+
+def _decision_key(reference: str) -> tuple[int, int] | None:
+    """(year, number) from a decision reference "14/2026", or None."""
+    number, _sep, year = reference.strip().partition("/")
+    if not (number.isdigit() and year.isdigit() and len(year) == 4 and len(number) < 10):
+        return None
+    return int(year), int(number)
+
+
+def link_mandate_decisions(council_id: int, mandates: list[Membership]) -> None:
+    """Give each mandate `start_decision_link` and `end_decision_link`: the public Decision
+    its reference names, or None. One query for all of them."""
+    keys = {
+        key
+        for m in mandates
+        for key in (_decision_key(m.start_decision), _decision_key(m.end_decision))
+        if key is not None
+    }
+    found: dict[tuple[int, int], Decision] = {}
+    if keys:
+        match = Q()
+        for year, number in keys:
+            match |= Q(year=year, number=number)
+        found = {
+            (d.year, d.number): d
+            for d in public_decisions()
+            .filter(match, council_id=council_id)
+            .select_related("council")
+        }
+    for m in mandates:
+        start_key, end_key = _decision_key(m.start_decision), _decision_key(m.end_decision)
+        m.start_decision_link = found.get(start_key) if start_key else None  # type: ignore[attr-defined]
+        m.end_decision_link = found.get(end_key) if end_key else None  # type: ignore[attr-defined]
+
+
 @dataclasses.dataclass(frozen=True)
 class MemberRecord:
     mandates: list[Membership]
@@ -66,11 +121,17 @@ def member_record(council_id: int, user_id: int) -> MemberRecord:
     speaking turns, the texts they tabled and their choice in every open ballot. Closed-session
     items are left out; a secret ballot gives nothing (its choices are in no row)."""
     mandates = list(
-        Membership.objects.filter(council_id=council_id, user_id=user_id, role__in=SEATED_ROLES)
-        .select_related("user")
-        .order_by("-start")
+        Membership.objects.filter(
+            council_id=council_id, user_id=user_id, role__in=PUBLIC_RECORD_ROLES
+        )
+        .select_related("user", "succeeds__user")
+        .prefetch_related(
+            Prefetch("successors", queryset=Membership.objects.select_related("user"))
+        )
+        .order_by("-start", "-pk")
     )
-    held = [(m.start, m.end) for m in mandates]
+    link_mandate_decisions(council_id, mandates)
+    held = [(m.start, m.end) for m in mandates if m.role in SEATED_ROLES]
     meetings = Meeting.objects.filter(council_id=council_id, state=Meeting.State.CLOSED)
     statuses = dict(
         Attendance.objects.filter(
@@ -114,16 +175,5 @@ def member_record(council_id: int, user_id: int) -> MemberRecord:
         .select_related("proposal__agenda_item__meeting")
         .order_by("-pk")
     )
-    votes = (
-        Vote.objects.filter(
-            seat__user_id=user_id,
-            seat__council_id=council_id,
-            ballot__secrecy=Ballot.Secrecy.OPEN,
-            ballot__state=Ballot.State.CLOSED,
-            ballot__agenda_item__is_public=True,
-            ballot__decision__isnull=False,
-        )
-        .select_related("ballot__decision__council", "ballot__decision__meeting", "voter__user")
-        .order_by("-ballot__closed_at", "-pk")
-    )
+    votes = open_votes(council_id=council_id, user_id=user_id)
     return MemberRecord(mandates, attendance, speaking_turns, proposals, amendments, votes)

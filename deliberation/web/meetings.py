@@ -122,6 +122,8 @@ def _closing(page: Screen, room: live.RoomState, wanted: Any) -> Any:
     ballot = room.open_ballot
     if page.name != "chair" or ballot is None or str(wanted) != str(ballot.pk):
         return None
+    if ballot.election_id is not None:  # an election's round closes on its own page
+        return None
     return guards.close_preview(ballot, room.presence)
 
 

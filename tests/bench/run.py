@@ -27,6 +27,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from websockets.typing import Origin
 
@@ -232,6 +233,7 @@ def main() -> None:
     layers = {name: extra for name, extra in layers.items() if name in wanted}
     rows: list[tuple[str, int, Result, Result]] = []
     memory: dict[str, tuple[float, float, int]] = {}
+    in_process: dict[str, Any] = {}
     voters = iter(VOTERS)
     page_lines: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="conseil-bench-"))
@@ -282,13 +284,38 @@ def main() -> None:
             memory[layer] = (before[0], used[0], held)
         finally:
             stop(server)
+        if not in_process:
+            # After the fan-out: these rounds close its ballot and open others.
+            in_process = vote_path(env)
     shutil.rmtree(workdir, ignore_errors=True)
-    write_report(Path(args.output), rows, memory, page_lines)
+    write_report(Path(args.output), rows, memory, in_process, page_lines)
+
+
+def vote_path(env: dict[str, str]) -> dict[str, Any]:
+    """The vote POST's server time and the public pages' renders, in process
+    (tests.bench.vote_path), on the database the fan-out used."""
+    output = subprocess.run(
+        [PYTHON, "-m", "tests.bench.vote_path", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    vote = result["vote"]
+    print(
+        f"vote POST in process: p50 {vote['p50_ms']:.1f} ms p95 {vote['p95_ms']:.1f} ms, "
+        f"{vote['queries']:.0f} queries",
+        flush=True,
+    )
+    return result
 
 
 GENERATED_SECTIONS = (
     "## Live room fan-out",
     "## Memory of one server process",
+    "## The vote's path and the pages, in process",
     page_cache.SECTION,
 )
 
@@ -324,6 +351,7 @@ def write_report(
     path: Path,
     rows: list[tuple[str, int, Result, Result]],
     memory: dict[str, tuple[float, float, int]],
+    in_process: dict[str, Any] | None = None,
     page_lines: list[str] | None = None,
 ) -> None:
     lines = [
@@ -361,6 +389,24 @@ def write_report(
     for layer, (before, after, held) in memory.items():
         lines.append(f"| {layer} | {before:.0f} MB | {after:.0f} MB | {held} |")
     lines.append("")
+    if in_process:
+        vote = in_process["vote"]
+        lines += [
+            "## The vote's path and the pages, in process",
+            "",
+            "`python -m tests.bench.vote_path` on the same database, no network: a member's "
+            "vote POST through the room's form (session, CSRF, `check_cast_vote` with its row "
+            "lock, commit, every push rendered), and each public page type for an anonymous "
+            "reader (median of 20).",
+            "",
+            "| request | queries | p50 | p95 |",
+            "|---|---:|---:|---:|",
+            f"| vote POST ({vote['votes']} votes) | {vote['queries']:.0f} "
+            f"| {vote['p50_ms']:.1f} ms | {vote['p95_ms']:.1f} ms |",
+        ]
+        for row in in_process["pages"]:
+            lines.append(f"| GET `{row['path']}` | {row['queries']} | {row['p50_ms']:.1f} ms | |")
+        lines.append("")
     lines += page_lines or []
     # Sections this run does not measure (the commentary, other benchmarks) are kept.
     lines += kept_sections(path)

@@ -518,7 +518,9 @@ def test_demo_seeds_a_few_subscriptions_and_no_delivery(demo_site):
     from council.notifications.demo import seed_subscriptions
 
     seed_subscriptions()  # twice: nothing doubles
-    assert Subscription.objects.active().count() == 3
+    assert Subscription.objects.active().filter(member__isnull=True).count() == 3
+    # And one resident follows the member who took a vacant seat.
+    assert Subscription.objects.active().filter(member__email="membre11@example.org").count() == 1
     assert Subscription.objects.get(user__email="habitante@example.org").digest
     assert not Delivery.objects.exists()
 
