@@ -91,13 +91,16 @@ PAGE_REPEAT = 20
 
 
 def page_renders() -> list[dict[str, Any]]:
-    """Median server time and queries of each public page type, in process, anonymous."""
+    """Median server time and queries of each public page type, in process, anonymous,
+    rendered each time (the page cache is off here: tests.bench.page_cache measures it)."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from cms.models import MeetingPage
 
+    settings.PAGE_CACHE = False
     client = Client()
     meeting = MeetingPage.objects.live().filter(locale__language_code="fr").first()
     archive = client.get("/decisions/").content.decode()

@@ -21,6 +21,11 @@ if not REDIS_URL:
         }
     }
 
+# The page cache is invalidated in the process that makes a change. The test process
+# changes rows too (its fixtures, on_main_thread): only a cache both processes share
+# (Redis, CI's second pass) sees those invalidations.
+PAGE_CACHE = bool(REDIS_URL)
+
 # Tests seed accounts with a fast hasher (seeding 17 PBKDF2 hashes per test would dominate
 # the run); the server keeps the production hasher first and merely accepts those hashes.
 PASSWORD_HASHERS = [
