@@ -305,7 +305,7 @@ def seed_deliberation(council: Council) -> None:
     existing = set(Meeting.objects.filter(council=council).values_list("title", flat=True))
     past = [
         {
-            "title": "Séance d'installation du conseil",
+            "title": "Séance ordinaire — espaces publics numériques",
             "days_ago": 120,
             "topic": (
                 "Espaces publics numériques : horaires et accessibilité",

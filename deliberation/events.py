@@ -390,11 +390,11 @@ class CommentAuthorTold(Event):
     message: str
 
 
-# An election's call, candidacies or state changed (`what` says which).
+# An election's call, candidacies or state changed (`what` says which): the item's pages
+# show the elections and their candidacies, so they refresh.
 @dataclasses.dataclass(frozen=True)
 class ElectionChanged(Event):
     type: ClassVar[str] = "deliberation.election_changed"
-    live: ClassVar[bool] = False
     meeting_id: int
     election_id: int
     what: str

@@ -22,7 +22,7 @@ from cms.models.recommendations import RecommendationPage
 from cms.translation import in_reader_language
 from council import spreadsheets
 from council.models import Council
-from deliberation import chain, selectors
+from deliberation import chain, election_record, selectors
 from deliberation.models import Decision, Meeting
 from deliberation.selectors import public_decisions
 from deliberation.text import diff
@@ -212,12 +212,16 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         _("abstentions"),
         _("empreinte"),
         _("adresse"),
+        _("élection : voix, blancs, nuls, élu·e·s"),
     ]
 
     def lines():
         yield "\ufeff" + writer.writerow(header)
         for d in rows.iterator(chunk_size=500):
             total = d.tally.get("total", {})
+            election = election_record.is_election(d)
+            if election and d.text_voted.get("mode") != "yes_no":
+                total = dict.fromkeys(("yes", "no", "abstain"), "")
             yield writer.writerow(
                 [
                     d.council.slug,
@@ -234,6 +238,7 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
                     total.get("abstain", 0),
                     d.hash,
                     request.build_absolute_uri(decision_url(d)),
+                    election_record.election_summary(d) if election else "",
                 ]
             )
 

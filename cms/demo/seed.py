@@ -19,6 +19,7 @@ from council.models import Council, Membership, Role, User
 from council.notifications.demo import seed_subscriptions
 from deliberation.consultation_demo import seed_consultations
 from deliberation.demo import seed_deliberation
+from deliberation.election_demo import seed_elections
 from deliberation.mediation_demo import seed_mediation
 
 DEMO_PASSWORD = "conseil-ouvert-demo"  # noqa: S105 — published in the README on purpose
@@ -241,6 +242,7 @@ def seed_demo() -> None:
     council = seed_people()
     seed_mandate_changes(council)
     home = seed_site()
+    seed_elections(council)
     seed_deliberation(council)
     seed_mediation(council)
     seed_consultations(council)

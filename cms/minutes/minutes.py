@@ -23,7 +23,7 @@ from wagtail.models import Locale
 from cms.minutes.publishing import ensure_meeting_page
 from cms.models.minutes import MinutesApproval, MinutesPage
 from cms.translation import alias_in_other_trees
-from deliberation import chain, timekeeping
+from deliberation import chain, election_record, timekeeping
 from deliberation import selectors as deliberation_selectors
 from deliberation.actions import ActionError
 from deliberation.models import (
@@ -120,6 +120,16 @@ def _attendance_blocks(meeting: Meeting, presence: deliberation_selectors.Presen
 def _ballot_line(ballot: Ballot, decision: Decision | None) -> str:
     if decision is None:
         return _("%(question)s — scrutin non clos") % {"question": ballot.question}
+    if election_record.is_election(decision):
+        return _(
+            "%(question)s (%(secrecy)s) : %(summary)s — %(outcome)s, décision n° %(reference)s"
+        ) % {
+            "question": decision.question,
+            "secrecy": decision.get_secrecy_display(),
+            "summary": election_record.election_summary(decision),
+            "outcome": decision.get_outcome_display(),
+            "reference": decision.reference,
+        }
     totals = (decision.tally or {}).get("total", {})
     return _(
         "%(question)s (%(rule)s, %(secrecy)s) : %(yes)s pour, %(no)s contre, %(abstain)s "

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deliberation import events, selectors
+from deliberation import election_record, events, selectors
 from deliberation.models import (
     Ballot,
     Decision,
@@ -38,6 +38,11 @@ def announcement_for_decision(decision: Decision) -> str:
     language, with each count's plural from the catalogue (French: 0 and 1 are singular)."""
     if decision.outcome == Decision.Outcome.NO_QUORUM:
         return _("Scrutin clos : quorum non atteint")
+    if election_record.is_election(decision):
+        # An election round: the votes per candidate, blank, invalid, and who is elected.
+        return _("Scrutin clos : %(summary)s") % {
+            "summary": election_record.election_summary(decision)
+        }
     total = decision.tally.get("total", {}) if isinstance(decision.tally, dict) else {}
     yes, no, abstain = (int(total.get(key, 0)) for key in ("yes", "no", "abstain"))
     return _("Scrutin clos : %(result)s, %(yes)s, %(no)s, %(abstain)s") % {

@@ -109,6 +109,8 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool | tuple[str, ...]]] = {
     "deliberation.vote_count_changed": (_BALLOT, False),
     "deliberation.version_merged": (_TEXT, False),
     "deliberation.ballot_closed": ((*_BALLOT, *_TEXT), True),
+    # Candidacies filed, accepted or withdrawn; a round opened, a runoff called, the elected.
+    "deliberation.election_changed": (("live-item", *_BALLOT, "live-participate"), True),
 }
 # Events sent to a user group re-render these of that user's own fragments (all if unlisted).
 USER_EVENT_FRAGMENTS: dict[str, tuple[str, ...]] = {

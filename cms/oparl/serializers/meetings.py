@@ -15,7 +15,7 @@ from cms.oparl.serializers.common import (
     header,
     iso,
 )
-from deliberation import selectors
+from deliberation import election_record, selectors
 
 _POPOLO_OPTION = {"yes": "yes", "no": "no", "abstain": "abstain"}
 _POPOLO_RESULT = {"adopted": "pass", "rejected": "fail", "no_quorum": "fail"}
@@ -45,6 +45,19 @@ def vote_event(ctx: Context, decision) -> dict[str, Any]:
             for k in ("members_with_vote", "present", "required", "reached")
         },
     }
+    if election_record.is_election(decision):
+        # An election round: the counts per candidate (or yes / no / abstain), blank and
+        # invalid ballots, and who was elected; a round is secret, so never a vote per voter.
+        event["counts"] = [
+            {"option": row["key"], "label": row["name"], "value": row["votes"]}
+            for row in election_record.election_rows(decision)
+        ] + [{"option": o, "value": int(decision.tally.get(o, 0))} for o in ("blank", "invalid")]
+        event["elected"] = list(decision.text_voted.get("elected_names", []))
+        event["runoff"] = [
+            row["name"] for row in election_record.election_rows(decision) if row["runoff"]
+        ]
+        event["result"] = "pass" if event["elected"] else "fail"
+        return event
     if decision.secrecy != "secret":
         votes = []
         for v in decision.named_votes:

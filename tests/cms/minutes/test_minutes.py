@@ -93,15 +93,19 @@ def held(demo, django_capture_on_commit_callbacks):
 def test_demo_past_meetings_have_published_minutes_all_but_the_last_approved(demo):
     # The French originals (the English tree holds their aliases).
     pages = list(MinutesPage.objects.live().filter(alias_of=None).order_by("meeting__start"))
-    assert len(pages) == 3
+    # The installation meeting, then three ordinary meetings.
+    assert len(pages) == 4
     approved = [MinutesApproval.objects.filter(minutes=p).first() for p in pages]
-    assert approved[0] is not None and approved[1] is not None
-    assert approved[2] is None
+    assert all(a is not None for a in approved[:3])
+    assert approved[3] is None
     assert approved[0].decision.meeting == pages[1].meeting
     html = Client().get(pages[0].url).content.decode()
     assert "Approuvé par le conseil le" in html
     assert f"décision n° {approved[0].decision.reference}" in html
-    assert "Pas encore approuvé" in Client().get(pages[2].url).content.decode()
+    assert "Pas encore approuvé" in Client().get(pages[3].url).content.decode()
+    # The installation's minutes give each election round per candidate.
+    installation = Client().get(pages[0].url).content.decode()
+    assert "Marie Lambert : 6 ; Luc Peeters : 3 ; blancs : 1" in installation
 
 
 def test_approval_ballot_marks_the_previous_minutes_approved(held):
