@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from cms.models import CouncilPage
+from council.models import User
 from deliberation.models import Meeting
 from tests.browser.pageweight import measure_page
 
@@ -42,6 +43,10 @@ BUDGETS = {
     "live": Budget(30_000, 6),  # measured 11.7 KB, 4 requests
     "live-upcoming": Budget(30_000, 6),
     "decisions": Budget(20_000, 5),  # measured 6.1 KB, 2 requests
+    # A member with mandates, nominal votes and a successor (Pierre Lejeune on the demo),
+    # and the council page with its composition and delegates.
+    "member-replaced": Budget(20_000, 5, "A"),
+    "council": Budget(20_000, 5, "A"),
 }
 
 
@@ -57,6 +62,8 @@ def demo_paths() -> dict[str, str]:
     assert council_page is not None, "the demo has no council page"
     council_html = Client().get(council_page.url).content.decode()
     member = re.search(r'href="([^"]*/membres/[\w-]+/)"', council_html)
+    # The resigned member's page: the council page no longer lists him.
+    resigned = User.objects.get(email="membre7@example.org")
     assert member is not None, "the council page links to no member's page"
     return {
         "home": "/",
@@ -67,6 +74,8 @@ def demo_paths() -> dict[str, str]:
         "live": f"/seances/{held.pk}/direct/",
         "live-upcoming": f"/seances/{upcoming.pk}/direct/",
         "decisions": "/decisions/",
+        "member-replaced": council_page.url + council_page.member_path(resigned),
+        "council": council_page.url,
     }
 
 
