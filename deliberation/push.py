@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -70,8 +72,23 @@ def deliver(group: str, event: events.Event) -> None:
         async_to_sync(layer.group_send)(channel_group, message)
 
 
+_muted: ContextVar[bool] = ContextVar("pushes_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """No pushes within: for building data that no page can be watching yet (the demo's
+    seeding, where rendering every audience's fragments after each action would be most of
+    the work). The other subscribers still hear every event."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def push(group: str | None, event: events.Event) -> None:
     """The subscriber: send a live event to the pages watching its group."""
-    if group is None or not event.live:
+    if group is None or not event.live or _muted.get():
         return
     deliver(group, event)
