@@ -45,7 +45,7 @@ java:
 # live server and Chromium.
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed messages chromium poppler java
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL + Redis, as CI's second pass (the tests that need them run too).
 SERVICES := DATABASE_URL=postgres://postgres@127.0.0.1:5432/conseil REDIS_URL=redis://127.0.0.1:6379/0 TEST_DATABASE_NAME=test_conseil
