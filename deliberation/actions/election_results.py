@@ -9,6 +9,7 @@ day, with its reference (council.actions.do_assign_office).
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from council.actions import do_assign_office
-from council.models import User
+from council.models import Membership, User
 from deliberation import chain, counting, events, guards, selectors
 from deliberation.actions.common import ActionError, audit, meeting_event, refuse_if, require
 from deliberation.actions.elections import election_event
 from deliberation.actions.votes import locked_open_ballot
-from deliberation.models import Ballot, Candidacy, Decision, Election
+from deliberation.models import Attendance, Ballot, Candidacy, Decision, Election, Proxy
 from deliberation.models.elections import BLANK, INVALID, YES_NO_OPTIONS
 
 
@@ -186,9 +187,25 @@ def _conclude(
             body=election.body,
             acting_user=decision.closed_by,
         )
+    _carry_seats(election.agenda_item.meeting.council_id, start)
     election.state = Election.State.DECIDED if elected else Election.State.NO_RESULT
     election.save(update_fields=["state"])
     election_event(election, election.state)
+
+
+def _carry_seats(council_id: int, start: datetime.date) -> None:
+    """A seat that continues under another office from `start` (the elected, an outgoing
+    chair back to a member's seat) keeps its place in the meetings held from that day — the
+    one electing them goes on: their attendance and proxies move to the new mandate."""
+    successors = Membership.objects.filter(
+        council_id=council_id, start=start, succeeds__isnull=False
+    )
+    for new in successors:
+        from_day = {"meeting__start__date__gte": start}
+        Attendance.objects.filter(membership_id=new.succeeds_id, **from_day).update(membership=new)
+        Attendance.objects.filter(replaces_id=new.succeeds_id, **from_day).update(replaces=new)
+        Proxy.objects.filter(giver_id=new.succeeds_id, **from_day).update(giver=new)
+        Proxy.objects.filter(holder_id=new.succeeds_id, **from_day).update(holder=new)
 
 
 def check_close_round(ballot_id: Any, *, acting_user: User) -> Decision:

@@ -9,7 +9,7 @@ import rules
 from django.utils import timezone, translation
 
 from council.models import Membership, Role, User
-from deliberation import actions
+from deliberation import actions, selectors
 from deliberation.actions.common import ActionError
 from deliberation.models import AuditEntry, Ballot, BallotParticipation, Decision, Election
 
@@ -357,3 +357,31 @@ def test_the_count_is_recorded_in_french_whatever_the_closing_language(session):
     with translation.override("fr"):
         assert decision.text_voted["office_label"] == str(Election.Office.CHAIR.label)
     assert decision.text_voted["elected"] == [str(one.pk)]
+
+
+def test_the_elected_and_the_outgoing_chair_keep_their_places_in_the_meeting(session):
+    # Mandates held since last year: electing a chair ends two seats yesterday and starts
+    # their successors today, in the middle of the meeting that elects.
+    p = session.people
+    m = p.members
+    Membership.objects.filter(council=p.council).update(start=datetime.date(2025, 1, 1))
+    at_home(session, p.chair, p.vice_chair, m[0], m[1], m[2])
+    before = selectors.presence(session.meeting)
+    election = call(session)
+    one, two = stand(election, m[1], m[2])
+    end_period(election)
+    ballot = actions.check_open_round(election.pk, acting_user=session.chair)
+    for member, choice in ((p.chair, one), (p.vice_chair, one), (m[0], one), (m[2], two)):
+        vote(ballot, member, str(choice.pk))
+    actions.check_record_paper_count(
+        ballot.pk, ballots=1, counts={str(two.pk): 1}, acting_user=session.secretary
+    )
+    decision = actions.check_close_round(ballot.pk, acting_user=session.chair)
+    assert decision.outcome == Decision.Outcome.ELECTED
+
+    after = selectors.presence(session.meeting)
+    assert after.quorum == before.quorum
+    seated = {(s.voter.user_id, s.voter.role, s.status) for s in after.seats if s.proxy_for is None}
+    assert (m[1].user_id, Role.CHAIR, "remote") in seated
+    assert (p.chair.user_id, Role.MEMBER, "remote") in seated
+    assert len(after.seats) == len(before.seats)
