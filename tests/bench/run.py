@@ -39,7 +39,10 @@ PYTHON = sys.executable
 DAPHNE = str(Path(PYTHON).with_name("daphne"))
 PASSWORD = "conseil-ouvert-demo"
 # One vote per run: each run's voter is the next member.
-VOTERS = [f"membre{n}@example.org" for n in range(1, 11)] + ["president@example.org"]
+# The demo's full members (membre7 resigned; membre11 took his seat) and the chair.
+VOTERS = [f"membre{n}@example.org" for n in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11)] + [
+    "president@example.org"
+]
 
 
 def free_port() -> int:
