@@ -200,12 +200,15 @@ def _carry_seats(council_id: int, start: datetime.date) -> None:
     successors = Membership.objects.filter(
         council_id=council_id, start=start, succeeds__isnull=False
     )
+    from_day = {"meeting__start__date__gte": start}
     for new in successors:
-        from_day = {"meeting__start__date__gte": start}
-        Attendance.objects.filter(membership_id=new.succeeds_id, **from_day).update(membership=new)
-        Attendance.objects.filter(replaces_id=new.succeeds_id, **from_day).update(replaces=new)
-        Proxy.objects.filter(giver_id=new.succeeds_id, **from_day).update(giver=new)
-        Proxy.objects.filter(holder_id=new.succeeds_id, **from_day).update(holder=new)
+        old = new.succeeds_id
+        if old is None:
+            continue
+        Attendance.objects.filter(membership_id=old, **from_day).update(membership=new)
+        Attendance.objects.filter(replaces_id=old, **from_day).update(replaces=new)
+        Proxy.objects.filter(giver_id=old, **from_day).update(giver=new)
+        Proxy.objects.filter(holder_id=old, **from_day).update(holder=new)
 
 
 def check_close_round(ballot_id: Any, *, acting_user: User) -> Decision:
