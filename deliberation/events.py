@@ -11,7 +11,7 @@ sends the pages' fragments over Channels (the only code talking to the channel l
 TID251 enforces it), deliberation.actions.notices tells subscribers and authors
 (council.notifications, e-mail), cms approves minutes and indexes the archive.
 
-This module also names the channel groups and which languages a meeting is watched in.
+This module also names the channel groups.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -72,24 +72,6 @@ def audience_group(meeting_id: int, audience: str, language: str | None = None) 
 def user_push_group(user_id: int, language: str | None = None) -> str:
     """The channel group of one user's pages in one language."""
     return f"{user_group(user_id)}.{language_or_default(language)}"
-
-
-# Which languages a meeting is watched in: the site's own always; another once a page in it
-# has connected (kept for the cache's lifetime, so a push is rendered only in languages
-# someone reads, and a language nobody watches costs nothing).
-def _language_key(meeting_id: int, language: str) -> str:
-    return f"live-language:{meeting_id}:{language}"
-
-
-def note_language(meeting_id: int, language: str) -> None:
-    if language != settings.LANGUAGE_CODE:
-        cache.add(_language_key(meeting_id, language), True, timeout=None)
-
-
-def watched_languages(meeting_id: int) -> list[str]:
-    others = [code for code in languages() if code != settings.LANGUAGE_CODE]
-    seen = cache.get_many([_language_key(meeting_id, code) for code in others])
-    return [settings.LANGUAGE_CODE] + [c for c in others if _language_key(meeting_id, c) in seen]
 
 
 def parse_group(group: str) -> tuple[str, int]:
@@ -147,8 +129,18 @@ def subscribe(handler: Subscriber, *event_classes: type[Event]) -> Subscriber:
 def publish(group: str | None, event: Event) -> None:
     """Hand `event` (addressed to `group`, a meeting or user group, or None) to every
     subscriber once the current transaction commits; nothing runs if it rolls back."""
+    _published.count = published_count() + 1
     # robust: whatever happens after the commit is logged, it cannot fail the action.
     transaction.on_commit(functools.partial(dispatch, group, event), robust=True)
+
+
+_published = threading.local()
+
+
+def published_count() -> int:
+    """Events this thread has published: what its subscribers read after a commit stays
+    true for that commit's other events until it publishes again (deliberation.live)."""
+    return getattr(_published, "count", 0)
 
 
 def dispatch(group: str | None, event: Event) -> None:
@@ -168,8 +160,7 @@ def dispatch(group: str | None, event: Event) -> None:
             )
 
 
-# Events of the deliberation domain (emitted by deliberation.actions). Meeting-wide ones go
-# to meeting_group(meeting_id); OwnVoteRecorded goes to the voter's user_group(user_id).
+# Events of the deliberation domain (from deliberation.actions), to a meeting's or user's group.
 
 
 @dataclasses.dataclass(frozen=True)

@@ -44,13 +44,13 @@ def iter_pushes(group: str, event: events.Event) -> Iterator[tuple[str, dict[str
         meeting_id = getattr(event, "meeting_id", None)
         if meeting_id is None:
             return
-        for language in events.watched_languages(meeting_id):
+        for language in live.watched_languages(meeting_id):
             fragments = live.render_user_fragments(object_id, event, language)
             if fragments:
                 yield events.user_push_group(object_id, language), message(fragments)
         return
     # Rendered once per audience and language read, whatever the number of watchers.
-    for language in events.watched_languages(object_id):
+    for language in live.watched_languages(object_id):
         rendered = live.iter_meeting_fragments(object_id, event, language)
         for audience, fragments, announcement in rendered:
             yield (

@@ -47,7 +47,6 @@ def _member_choices(memberships: Any) -> list[tuple[Any, str]]:
 def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
     """Fill a form's choice fields from the room (blank or bound alike)."""
     fields = form.fields
-    members = room.members
     if "target" in fields and isinstance(form, CommentForm):
         choices: list[tuple[str, str]] = []
         for proposal in room.proposals:
@@ -91,14 +90,14 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
         speakers = ([room.current_speaker] if room.current_speaker else []) + room.waiting_speakers
         fields["request"].choices = [(r.pk, str(r.membership.user)) for r in speakers]  # type: ignore[attr-defined]
     if isinstance(form, AttendanceForm):
-        fields["membership"].choices = _member_choices(members)  # type: ignore[attr-defined]
+        fields["membership"].choices = _member_choices(room.members)  # type: ignore[attr-defined]
     if isinstance(form, AddSpeakerForm):
         # Not those already on the list (waiting or speaking): the action would refuse them.
         listed = {r.membership_id for r in room.waiting_speakers}
         if room.current_speaker is not None:
             listed.add(room.current_speaker.membership_id)
         fields["membership"].choices = _member_choices(  # type: ignore[attr-defined]
-            m for m in members if m.pk not in listed
+            m for m in room.members if m.pk not in listed
         )
     if isinstance(form, AttendanceForm):
         fields["status"].choices = [  # type: ignore[attr-defined]
@@ -106,7 +105,7 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
             for value, label in Attendance.Status.choices
             if guards.guard_attendance_status(room.meeting, value) is None
         ]
-        fields["replaces"].choices = [("", _("—")), *_member_choices(members)]  # type: ignore[attr-defined]
+        fields["replaces"].choices = [("", _("—")), *_member_choices(room.members)]  # type: ignore[attr-defined]
     if isinstance(form, RoomVoteForm):
         seats = room.roll_call_seats
         fields["seat"].choices = [  # type: ignore[attr-defined]

@@ -18,7 +18,13 @@ from deliberation.live.announcements import (
     announcement_for_decision,
     result_in_words,
 )
-from deliberation.live.audience import allowed_audiences, audiences_for_user, socket_user
+from deliberation.live.audience import (
+    allowed_audiences,
+    audiences_for_user,
+    note_language,
+    socket_user,
+    watched_languages,
+)
 from deliberation.live.fragments import (
     ALL,
     EVENT_FRAGMENTS,
@@ -72,6 +78,7 @@ __all__ = [
     "carried_over",
     "fragments_for",
     "iter_meeting_fragments",
+    "note_language",
     "offer",
     "render_fragment",
     "render_room",
@@ -82,4 +89,5 @@ __all__ = [
     "room_state",
     "socket_user",
     "user_fragment_id",
+    "watched_languages",
 ]

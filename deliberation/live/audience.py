@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
@@ -95,3 +96,21 @@ def allowed_audiences(user: Any, meeting_id: int) -> set[str] | None:
     if facts is None:
         return None
     return _audiences(user, *facts)
+
+
+# Which languages a meeting is watched in: the site's own always; another once a page in it
+# has connected (kept for the cache's lifetime, so a push is rendered only in languages
+# someone reads, and a language nobody watches costs nothing).
+def _language_key(meeting_id: int, language: str) -> str:
+    return f"live-language:{meeting_id}:{language}"
+
+
+def note_language(meeting_id: int, language: str) -> None:
+    if language != settings.LANGUAGE_CODE:
+        cache.add(_language_key(meeting_id, language), True, timeout=None)
+
+
+def watched_languages(meeting_id: int) -> list[str]:
+    others = [code for code in events.languages() if code != settings.LANGUAGE_CODE]
+    seen = cache.get_many([_language_key(meeting_id, code) for code in others])
+    return [settings.LANGUAGE_CODE] + [c for c in others if _language_key(meeting_id, c) in seen]

@@ -33,7 +33,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from deliberation import events
-from deliberation.live.audience import allowed_audiences, socket_user
+from deliberation.live.audience import allowed_audiences, note_language, socket_user
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         # Pushes come rendered in the language of the page that opened the socket.
         language = events.language_or_default((query.get("lang") or [""])[0])
         if language != settings.LANGUAGE_CODE:
-            await database_sync_to_async(events.note_language)(meeting_id, language)
+            await database_sync_to_async(note_language)(meeting_id, language)
         # The audience's pushes come through this process's relay; the user's own, few
         # and personal, to this socket's channel.
         self.relayed = events.audience_group(meeting_id, audience, language)

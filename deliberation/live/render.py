@@ -6,6 +6,7 @@ of the room serves every audience as far as each may see it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -25,7 +26,7 @@ from deliberation.live.fragments import (
     fragments_for,
     user_fragment_id,
 )
-from deliberation.live.state import RoomState, room_state
+from deliberation.live.state import RoomState
 from deliberation.models import (
     Amendment,
     Meeting,
@@ -77,12 +78,10 @@ def iter_meeting_fragments(
     """(audience, {fragment id: html}, announcement) for a meeting-wide event, in `language`,
     one audience at a time, so that each can be sent while the next is rendered."""
     keys, _users = fragments_for(event.type)
-    meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+    read = _after_commit_reads(meeting_id)
+    meeting = read["meeting"]
     if meeting is None:
         return
-    # What the audiences rendered so far have read: the public's rendering may not need
-    # the attendance that the members' and the staff's do, which then read it once.
-    read: dict[str, Any] = {}
     for audience in events.AUDIENCES:
         if audience == SCREEN and SCREEN_FRAGMENT not in keys:
             continue
@@ -94,9 +93,7 @@ def iter_meeting_fragments(
             return render_room(room, keys), announcement(event, room)
 
         fragments, sentence = _in_language(language, render)
-        for key, value in room.__dict__.items():
-            if key in _MEETING_READS or key in _ITEM_READS:
-                read.setdefault(key, value)
+        _share(room, read)
         yield audience, fragments, sentence
 
 
@@ -105,8 +102,25 @@ def iter_meeting_fragments(
 _MEETING_READS = {"items", "current_item", "presence"}
 _ITEM_READS = {"item", "ballots", "open_ballot", "proposals"}
 
+# What the pushes of this thread's latest commit have read of each meeting: a commit's
+# events (a vote: the tally for every audience, then the voter's own ballot paper) are
+# rendered from one reading, forgotten as soon as the thread publishes again.
+_memo = threading.local()
+
+
+def _after_commit_reads(meeting_id: int) -> dict[str, Any]:
+    """The room's reads shared by the pushes of one commit: {"meeting": …, read: value}."""
+    generation = events.published_count()
+    if getattr(_memo, "generation", None) != generation:
+        _memo.generation, _memo.meetings = generation, {}
+    read: dict[str, Any] = _memo.meetings.setdefault(meeting_id, {})
+    if "meeting" not in read:
+        read["meeting"] = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+    return read
+
 
 def _readable_by(room: RoomState, read: dict[str, Any]) -> dict[str, Any]:
+    """What an earlier rendering read that this audience may see too."""
     wanted = set(_MEETING_READS)
     item = read.get("item")
     # An earlier audience saw the item: whoever else may see it sees the same.
@@ -115,15 +129,11 @@ def _readable_by(room: RoomState, read: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in read.items() if key in wanted}
 
 
-_SHARED_READS = {
-    "items",
-    "current_item",
-    "item",
-    "presence",
-    "ballots",
-    "open_ballot",
-    "proposals",
-}
+def _share(room: RoomState, read: dict[str, Any]) -> None:
+    """Keep what this rendering read for the next ones."""
+    for key, value in room.__dict__.items():
+        if key in _MEETING_READS or (key in _ITEM_READS and room.__dict__.get("item")):
+            read.setdefault(key, value)
 
 
 _AMENDMENT_EVENTS = {
@@ -161,22 +171,22 @@ def render_users_affected(
         return {}
 
     def render() -> dict[int, dict[str, str]]:
-        meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
+        read = _after_commit_reads(meeting_id)
+        meeting = read["meeting"]
         if meeting is None:
             return {}
         out = {}
-        shared = RoomState(meeting, MEMBERS)
-        reads = {k: v for k, v in shared.__dict__.items() if k in _SHARED_READS}
+        shared = _members_room(meeting, read)
         people = {m.user_id: m.user for m in shared.members} if users else {}
+        _share(shared, read)
         missing = authors - people.keys()
         if missing:
             people.update(get_user_model().objects.in_bulk(missing))
         for user_id, user in people.items():
-            room = RoomState(meeting, MEMBERS, user=user)
             # One reading of the room serves every member's rendering.
-            room.__dict__.update(reads)
+            room = _members_room(meeting, read, user)
             out[user_id] = render_user(room, keys=_user_keys(users, user_id in authors))
-            reads = {k: v for k, v in room.__dict__.items() if k in _SHARED_READS}
+            _share(room, read)
         return out
 
     result: dict[int, dict[str, str]] = _in_language(language, render)
@@ -198,10 +208,18 @@ def render_user_fragments(
     meeting_id = getattr(event, "meeting_id", None)
     if meeting_id is None:
         return {}
+    read = _after_commit_reads(meeting_id)
     user = get_user_model().objects.filter(pk=user_id).first()
-    room = room_state(meeting_id, MEMBERS, user=user)
-    if user is None or room is None:
+    if user is None or read["meeting"] is None:
         return {}
+    room = _members_room(read["meeting"], read, user)
     keys = USER_EVENT_FRAGMENTS.get(event.type)
     result: dict[str, str] = _in_language(language, lambda: render_user(room, keys=keys))
+    _share(room, read)
     return result
+
+
+def _members_room(meeting: Meeting, read: dict[str, Any], user: Any = None) -> RoomState:
+    room = RoomState(meeting, MEMBERS, user=user)
+    room.__dict__.update(_readable_by(room, read))
+    return room

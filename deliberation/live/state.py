@@ -160,7 +160,7 @@ class RoomState(RoomReads):
             return []
         return [
             {"value": forms.seat_value(*s.key), "label": forms.seat_label(s)}
-            for s in selectors.roll_call(ballot, self.presence)
+            for s in self.roll_call_seats
         ]
 
     @cached_property
@@ -222,62 +222,78 @@ class RoomState(RoomReads):
         return guards.guard_comment_role(self.user, self.meeting) or ""
 
     @cached_property
-    def console(self) -> dict[str, Any]:
+    def console(self) -> Console:
         """The staff console's buttons and forms (the same for every member of staff)."""
-        meeting, ballot_open = self.meeting, self.ballot_open
-        out: dict[str, Any] = {
-            "close_meeting": offer(guards.guard_close_meeting(meeting, ballot_open=ballot_open)),
-            # (item, the offer of its button: close if open, else open)
-            "items": [
-                (
-                    item,
-                    offer(
-                        guards.guard_close_item(item, ballot_open=ballot_open)
-                        if item.state == AgendaItem.State.OPEN
-                        else guards.guard_open_item(item, ballot_open=ballot_open)
-                    ),
-                )
-                for item in self.items
-            ],
-            "close_ballot": offer(
-                guards.guard_close_ballot(self.open_ballot, self.presence)
-                if self.open_ballot is not None
-                else None
-            ),
-        }
-        closed = _("La séance est close.") if meeting.state == Meeting.State.CLOSED else None
-        out["attendance"] = offer(closed)
-        out["staff_proxy"] = offer(
-            closed,
-            None
-            if guards.proxy_givers(self.presence)
-            else _("Aucun membre absent ne peut donner procuration pour l'instant."),
-            None
-            if guards.proxy_holders(self.presence)
-            else _("Aucun membre présent ne peut recevoir de procuration pour l'instant."),
-        )
-        out["room_vote"] = offer(
-            None if self.roll_call_seats else _("Tous les votes de la salle sont enregistrés.")
-        )
-        return out
+        return Console(self)
 
     @cached_property
     def roll_call_seats(self) -> list[selectors.Seat]:
         """The seats in the room whose vote the secretariat may still record at the roll call."""
         ballot = self.open_ballot
-        if ballot is None:
-            return []
-        voted = selectors.voted_seat_ids(ballot)
-        return [
-            seat
-            for seat in self.presence.seats
-            if guards.guard_room_vote_seat(ballot, seat) is None
-            and selectors.seat_owner(seat, self.presence).pk not in voted
-        ]
+        return selectors.roll_call(ballot, self.presence) if ballot is not None else []
 
     @cached_property
     def forms(self) -> _Forms:
         return _Forms(self)
+
+
+class Console:
+    """The staff console's offers, each asked only when a fragment shows it: a vote's push
+    re-renders the ballot panels, which need neither the agenda's nor the proxies' guards."""
+
+    def __init__(self, room: RoomState) -> None:
+        self._room = room
+
+    @cached_property
+    def close_meeting(self) -> Offer:
+        room = self._room
+        return offer(guards.guard_close_meeting(room.meeting, ballot_open=room.ballot_open))
+
+    @cached_property
+    def items(self) -> list[tuple[AgendaItem, Offer]]:
+        """(item, the offer of its button: close if open, else open)."""
+        ballot_open = self._room.ballot_open
+        return [
+            (
+                item,
+                offer(
+                    guards.guard_close_item(item, ballot_open=ballot_open)
+                    if item.state == AgendaItem.State.OPEN
+                    else guards.guard_open_item(item, ballot_open=ballot_open)
+                ),
+            )
+            for item in self._room.items
+        ]
+
+    @cached_property
+    def close_ballot(self) -> Offer:
+        room = self._room
+        if room.open_ballot is None:
+            return offer()
+        return offer(guards.guard_close_ballot(room.open_ballot, room.presence))
+
+    @cached_property
+    def _closed(self) -> str | None:
+        if self._room.meeting.state == Meeting.State.CLOSED:
+            return str(_("La séance est close."))
+        return None
+
+    @cached_property
+    def attendance(self) -> Offer:
+        return offer(self._closed)
+
+    @cached_property
+    def staff_proxy(self) -> Offer:
+        presence = self._room.presence
+        return offer(
+            self._closed,
+            None
+            if guards.proxy_givers(presence)
+            else _("Aucun membre absent ne peut donner procuration pour l'instant."),
+            None
+            if guards.proxy_holders(presence)
+            else _("Aucun membre présent ne peut recevoir de procuration pour l'instant."),
+        )
 
 
 def carried_over(proposal: Proposal, amendment: Amendment) -> list[dict[str, Any]]:

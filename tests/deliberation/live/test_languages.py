@@ -111,7 +111,7 @@ async def test_the_socket_joins_the_group_of_its_page_language(settings, meeting
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()
     # From now on the meeting's pushes are rendered in Dutch as well.
-    assert await sync_to_async(events.watched_languages)(meeting.pk) == ["fr", "nl"]
+    assert await sync_to_async(live.watched_languages)(meeting.pk) == ["fr", "nl"]
     # A language the site does not speak is the site's own.
     communicator, connected = await _connect(meeting.pk, "audience=public&lang=xx")
     assert connected
@@ -121,14 +121,14 @@ async def test_the_socket_joins_the_group_of_its_page_language(settings, meeting
     )
     assert await communicator.receive_from() == "fr"
     await communicator.disconnect()
-    assert await sync_to_async(events.watched_languages)(meeting.pk) == ["fr", "nl"]
+    assert await sync_to_async(live.watched_languages)(meeting.pk) == ["fr", "nl"]
 
 
 def test_each_language_read_gets_its_own_rendering_once(
     layer, people, meeting, capture, monkeypatch
 ):
     item, proposal = start_session(people, meeting)
-    events.note_language(meeting.pk, "nl")
+    live.note_language(meeting.pk, "nl")
     rendered: list[str | None] = []
     original = live.iter_meeting_fragments
 
