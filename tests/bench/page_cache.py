@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import ssl
 import subprocess
 import urllib.request
 
@@ -31,22 +32,25 @@ PAGES = [
 ]
 
 
-def _first_link(base: str, path: str, pattern: str) -> str | None:
-    with urllib.request.urlopen(base + path) as response:
+def _first_link(
+    base: str, path: str, pattern: str, context: ssl.SSLContext | None = None
+) -> str | None:
+    with urllib.request.urlopen(base + path, context=context) as response:
         page = response.read().decode()
     match = re.search(pattern, page)
     return match.group(1) if match else None
 
 
-def pages(base: str) -> list[str]:
-    """The page types: the list above, a meeting page, a decision and a consultation."""
+def pages(base: str, context: ssl.SSLContext | None = None) -> list[str]:
+    """The page types: the list above, a meeting page, a decision and a consultation.
+    `context`: for an https:// `base` (the production topology's certificate)."""
     found = list(PAGES)
     for path, pattern in (
         ("/seances/", r'href="(/seances/\d{4}-[^"/]+/)"'),
         ("/decisions/", r'href="(/decisions/[^"/]+/\d+/\d+/)"'),
         ("/consultations/", r'href="(/consultations/\d+/)"'),
     ):
-        link = _first_link(base, path, pattern)
+        link = _first_link(base, path, pattern, context)
         if link:
             found.append(link)
     return found

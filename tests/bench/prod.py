@@ -9,12 +9,13 @@ PostgreSQL and Redis, as tests/prod/topology.py starts them.
   same load generator in the same run. Each N again with the room's screens connected too
   (`--screens`, the projector page's socket, audience `screen`, whose fragment is rendered
   for each push as well): the watchers' p95 against the same floor, and the screens' times.
-- Page throughput: wrk against the home, a meeting, the archive and a decision page, and
-  against a trivial Django view (/robots.txt, a template through the whole middleware stack)
-  of the same stack in the same run: read the ratio.
-- Memory: RSS of each daphne process idle, then holding 1,000 idle wss sockets.
-- `--profile`: py-spy samples both processes during a fan-out run; the top frames go in
-  the report.
+- Page throughput (tests.bench.prod_pages): wrk against every public page type, each
+  uncached (a cookie the page cache does not know: every request renders) and cached (an
+  anonymous reader, cms.page_cache in Redis), against a trivial Django view (/robots.txt, a
+  template through the whole middleware stack) of the same stack in the same run.
+- Memory: RSS of each daphne process idle, then holding 2,000 idle wss sockets.
+- `--profile`: py-spy samples both processes during a fan-out run and the home page's
+  uncached wrk load; the top frames go in the report.
 
 Timings on a shared 2-core machine are noisy: read the ratios, not the milliseconds.
 """
@@ -25,7 +26,6 @@ import argparse
 import asyncio
 import collections
 import datetime
-import http.client
 import json
 import re
 import signal
@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.bench import page_cache, prod_pages
 from tests.bench.loadgen import Result
 from tests.bench.run import (
     PYTHON,
@@ -49,98 +50,13 @@ from tests.bench.run import (
 )
 from tests.prod.topology import Running
 
-WRK_ARGS = ["-t2", "-c32", "-d10s"]
-IDLE_SOCKETS = 1000
+IDLE_SOCKETS = 2000
 # What the report's sections are called: each run rewrites these, and only these.
 FANOUT = "## Production topology: live room fan-out"
 PAGES = "## Production topology: page throughput"
-MEMORY = "## Production topology: memory with 1,000 idle sockets"
+MEMORY = "## Production topology: memory with 2,000 idle sockets"
 PROFILE = "## Production topology: where the time goes"
 GENERATED = (FANOUT, PAGES, MEMORY, PROFILE)
-
-PAGES_CODE = """
-import json
-from cms.models import MeetingPage
-page = (
-    MeetingPage.objects.live().public().exclude(meeting__title__startswith="Séance de mesure")
-    .order_by("-meeting__start").first()
-)
-print(json.dumps({"meeting_page": page.get_url()}))
-"""
-
-
-def get(topology: Running, path: str) -> tuple[int, str]:
-    """One GET through nginx, redirects not followed."""
-    port = int(topology.url.rsplit(":", 1)[1])
-    connection = http.client.HTTPSConnection("127.0.0.1", port, context=topology.ssl, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read().decode(errors="replace")
-    finally:
-        connection.close()
-
-
-def bench_pages(topology: Running) -> dict[str, str]:
-    """The pages wrk loads, each checked to answer 200 first."""
-    meeting_page = json.loads(topology.python(PAGES_CODE))
-    _, archive = get(topology, "/decisions/")
-    decision = re.search(r'href="(/decisions/[\w-]+/\d+/\d+/)"', archive)
-    if decision is None:
-        raise RuntimeError("the archive links to no decision")
-    pages = {
-        "trivial view (/robots.txt)": "/robots.txt",
-        "home": "/",
-        "meeting page": meeting_page["meeting_page"],
-        "archive (/decisions/)": "/decisions/",
-        "decision page": decision.group(1),
-    }
-    for name, path in pages.items():
-        status, _ = get(topology, path)
-        if status != 200:
-            raise RuntimeError(f"{name} {path} answered {status}, not 200")
-    return pages
-
-
-@dataclass
-class Wrk:
-    requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    errors: int  # non-2xx/3xx responses and socket errors
-    seconds: float
-
-    @property
-    def ok_per_s(self) -> float:
-        """Answers that were not errors, per second."""
-        return (self.requests - self.errors) / self.seconds
-
-
-def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
-def wrk(url: str) -> Wrk:
-    output = subprocess.run(
-        ["wrk", *WRK_ARGS, "--latency", url], capture_output=True, text=True, check=True
-    ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
-    done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
-    if not latency.keys() >= {"50", "99"} or done is None:
-        raise RuntimeError(f"wrk's output is not understood:\n{output}")
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    sockets = re.search(r"Socket errors: (.*)", output)
-    socket_errors = sum(int(n) for n in re.findall(r"\d+", sockets.group(1))) if sockets else 0
-    return Wrk(
-        requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(latency["50"]),
-        p99_ms=_ms(latency["99"]),
-        requests=int(done.group(1)),
-        errors=(int(non_2xx.group(1)) if non_2xx else 0) + socket_errors,
-        seconds=_ms(done.group(2) + done.group(3)) / 1000,
-    )
 
 
 def established(port: int) -> int:
@@ -292,7 +208,7 @@ def screen_times(result: Result) -> str:
 
 def report(
     fanout: list[tuple[int, int, Result, Result, list[int]]],
-    pages: list[tuple[str, str, Wrk]],
+    pages: prod_pages.Rows,
     memory: tuple[list[float], list[float], list[float], int, list[int]],
     profiles: dict[str, Profile],
     ports: list[int],
@@ -338,29 +254,7 @@ def report(
         )
     sections[FANOUT] = [*lines, ""]
 
-    trivial = pages[0][2].ok_per_s
-    lines = [
-        PAGES,
-        "",
-        measured,
-        "",
-        f"`wrk {' '.join(WRK_ARGS)} --latency https://127.0.0.1:<port><path>`, one page after "
-        "the other; each page answered 200 before it was loaded. The trivial view is "
-        "/robots.txt: a template rendered by a Django view through the whole middleware "
-        "stack, as every page is; errors are wrk's non-2xx/3xx answers and socket errors; the "
-        "ratio is the page's throughput without errors to the trivial view's.",
-        "",
-        "| page | path | req/s | p50 | p99 | requests | errors | req/s without errors "
-        "| ÷ trivial view |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, path, load in pages:
-        lines.append(
-            f"| {name} | `{path}` | {load.requests_per_s:.1f} | {load.p50_ms:.0f} ms "
-            f"| {load.p99_ms:.0f} ms | {load.requests} | {load.errors} "
-            f"| {load.ok_per_s:.1f} | {load.ok_per_s / trivial:.2f} |"
-        )
-    sections[PAGES] = [*lines, ""]
+    sections[PAGES] = prod_pages.section(PAGES, measured, pages)
 
     start, before, used, held, spread_held = memory
     lines = [
@@ -418,9 +312,9 @@ def report(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--watchers", default="100,500,1000")
+    parser.add_argument("--watchers", default="100,500,1000,2000")
     parser.add_argument(
-        "--screens", type=int, default=2, help="room screens in the second run of each N"
+        "--screens", type=int, default=2, help="room screens in the second run of each N (0: none)"
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--profile", action="store_true", help="sample the servers with py-spy")
@@ -434,7 +328,7 @@ def main() -> None:
     pids = [process["pid"] for process in topology.state["daphne"]]
     ids = json.loads(topology.run("-m", "tests.bench.setup_session", "--session-only"))
     at_start = [rss_mb(pid) for pid in pids]
-    pages = bench_pages(topology)
+    pages = prod_pages.bench_pages(topology)
     software = versions(topology.state["database_url"])
     voters = iter(VOTERS)
     context = topology.ssl
@@ -472,15 +366,7 @@ def main() -> None:
                 f"| per process {spread} | lost {result.lost or '-'}",
                 flush=True,
             )
-    loads: list[tuple[str, str, Wrk]] = []
-    for name, path in pages.items():
-        load = wrk(topology.url + path)
-        loads.append((name, path, load))
-        print(
-            f"{name:28} {load.requests_per_s:7.1f} req/s p50 {load.p50_ms:6.0f} ms "
-            f"p99 {load.p99_ms:6.0f} ms errors {load.errors}",
-            flush=True,
-        )
+    loads = prod_pages.measure(topology, pages)
     sampler = Spread(ports)
     before, used, held = idle_memory(
         topology.url, ids["meeting"], pids, IDLE_SOCKETS, ssl_context=context
@@ -495,8 +381,8 @@ def main() -> None:
         vote(500)
         profiles["Fan-out, N = 500 (connections, the vote, the push)"] = profiler.stop()
         profiler = Profiler(pids, folder, "home")
-        wrk(topology.url + "/")
-        profiles["Home page under wrk"] = profiler.stop()
+        prod_pages.wrk(topology.url + "/", *page_cache.UNCACHED)
+        profiles["Home page under wrk, uncached"] = profiler.stop()
     sections = report(
         fanout,
         loads,

@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -147,6 +148,20 @@ http {{
     include {workdir}/site.conf;
 }}
 """
+
+
+def open_files_limit() -> None:
+    """The unit's LimitNOFILE for this process and what it starts (daphne, nginx, the
+    command): a live room's sockets are open files. At most the hard limit."""
+    unit = (ROOT / "docs" / "deploy" / "conseil-ouvert@.service").read_text()
+    match = re.search(r"^LimitNOFILE=(\d+)$", unit, re.MULTILINE)
+    if match is None:
+        raise RuntimeError("docs/deploy/conseil-ouvert@.service no longer sets LimitNOFILE")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = int(match.group(1))
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
 
 
 def _run(command: list[str], env: dict[str, str], log: Path) -> None:
@@ -337,6 +352,7 @@ class Topology:
         if busy:
             raise RuntimeError(f"ports already in use: {busy}")
         self.env = django_env(self.config, self.workdir)
+        open_files_limit()
         print(f"Preparing {self.config.database_url} (migrate, demo, static files)…", flush=True)
         prepare(self.config, self.workdir, self.env)
         for port in self.config.daphne_ports:
