@@ -25,18 +25,21 @@ class Fragment:
     key: str
     template: str
     audiences: frozenset[str] = ALL
+    # False: the template shows the same to every audience that sees the same current item
+    # (no form, no audience test), so a push renders it once for all of them.
+    per_audience: bool = True
 
 
 # Fragments shared by an audience. The key is the element's id in every page.
 FRAGMENTS: dict[str, Fragment] = {
     fragment.key: fragment
     for fragment in (
-        Fragment("live-status", "deliberation/fragments/status.html"),
-        Fragment("live-agenda", "deliberation/fragments/agenda.html"),
+        Fragment("live-status", "deliberation/fragments/status.html", per_audience=False),
+        Fragment("live-agenda", "deliberation/fragments/agenda.html", per_audience=False),
         Fragment("live-item", "deliberation/fragments/item.html"),
         Fragment("live-speakers", "deliberation/fragments/speakers.html"),
-        Fragment("live-attendance", "deliberation/fragments/attendance.html"),
-        Fragment("live-ballots", "deliberation/fragments/ballots.html"),
+        Fragment("live-attendance", "deliberation/fragments/attendance.html", per_audience=False),
+        Fragment("live-ballots", "deliberation/fragments/ballots.html", per_audience=False),
         Fragment("live-participate", "deliberation/fragments/participate.html", INSIDE),
         Fragment("console-items", "deliberation/fragments/console_items.html", frozenset({STAFF})),
         Fragment(

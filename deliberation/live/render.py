@@ -40,14 +40,27 @@ def render_fragment(key: str, room: RoomState, request: Any = None) -> str:
 
 
 def render_room(
-    room: RoomState, keys: Iterable[str] | None = None, request: Any = None
+    room: RoomState,
+    keys: Iterable[str] | None = None,
+    request: Any = None,
+    rendered: dict[tuple[str, int | None], str] | None = None,
 ) -> dict[str, str]:
+    """The room's fragments for its audience; `rendered` keeps, across the audiences of one
+    push, those that are the same for every audience seeing the same current item."""
     wanted = FRAGMENTS if keys is None else keys
-    return {
-        key: render_fragment(key, room, request)
-        for key in wanted
-        if room.audience in FRAGMENTS[key].audiences
-    }
+    out: dict[str, str] = {}
+    for key in wanted:
+        fragment = FRAGMENTS[key]
+        if room.audience not in fragment.audiences:
+            continue
+        if rendered is None or fragment.per_audience:
+            out[key] = render_fragment(key, room, request)
+            continue
+        seen = (key, room.item.pk if room.item is not None else None)
+        if seen not in rendered:
+            rendered[seen] = render_fragment(key, room, request)
+        out[key] = rendered[seen]
+    return out
 
 
 def render_user(
@@ -76,12 +89,13 @@ def iter_meeting_fragments(
     meeting_id: int, event: events.Event, language: str | None = None
 ) -> Iterator[tuple[str, dict[str, str], str]]:
     """(audience, {fragment id: html}, announcement) for a meeting-wide event, in `language`,
-    one audience at a time, so that each can be sent while the next is rendered."""
+    one audience at a time."""
     keys, _users = fragments_for(event.type)
     read = _after_commit_reads(meeting_id)
     meeting = read["meeting"]
     if meeting is None:
         return
+    rendered: dict[tuple[str, int | None], str] = {}
     for audience in events.AUDIENCES:
         if audience == SCREEN and SCREEN_FRAGMENT not in keys:
             continue
@@ -90,7 +104,7 @@ def iter_meeting_fragments(
         room.__dict__.update(_readable_by(room, read))
 
         def render(room: RoomState = room) -> tuple[dict[str, str], str]:
-            return render_room(room, keys), announcement(event, room)
+            return render_room(room, keys, rendered=rendered), announcement(event, room)
 
         fragments, sentence = _in_language(language, render)
         _share(room, read)

@@ -142,16 +142,10 @@ class RoomReads:
     def attendances(self) -> list[Attendance]:
         return list(self.presence.attendance.values())
 
-    @cached_property
+    @property
     def proxies(self) -> list[Proxy]:
-        by_id = {m.pk: m for m in self.presence.memberships}
-        proxies = []
-        for proxy in self.presence.proxies:
-            # presence() loads proxies without their people: reuse the mandates it has.
-            proxy.giver = by_id.get(proxy.giver_id, proxy.giver)
-            proxy.holder = by_id.get(proxy.holder_id, proxy.holder)
-            proxies.append(proxy)
-        return proxies
+        """The meeting's proxies, their giver's and holder's mandates with them."""
+        return self.presence.proxies
 
     @cached_property
     def ballots(self) -> list[Ballot]:

@@ -29,14 +29,29 @@ def is_full_voting(membership: Membership) -> bool:
     return membership.role in VOTING_ROLES and membership.has_voting_right
 
 
-def attendances(meeting: Meeting) -> dict[int, Attendance]:
-    """Attendance by membership id."""
-    return {
-        a.membership_id: a
-        for a in Attendance.objects.filter(meeting=meeting).select_related(
-            "membership__user", "replaces__user"
-        )
-    }
+def attendances(
+    meeting: Meeting, memberships: list[Membership] | None = None
+) -> dict[int, Attendance]:
+    """Attendance by membership id, each with its mandates (taken from `memberships`, the
+    meeting's, when given: the rows are not read twice)."""
+    rows = list(Attendance.objects.filter(meeting=meeting))
+    by_id = _with_missing(
+        {m.pk: m for m in memberships or ()},
+        {pk for a in rows for pk in (a.membership_id, a.replaces_id) if pk},
+    )
+    for a in rows:
+        a.membership = by_id[a.membership_id]
+        if a.replaces_id:
+            a.replaces = by_id[a.replaces_id]
+    return {a.membership_id: a for a in rows}
+
+
+def _with_missing(by_id: dict[int, Membership], wanted: set[int]) -> dict[int, Membership]:
+    """`by_id` completed with the mandates of `wanted` it lacks (ended ones), read at once."""
+    missing = wanted - by_id.keys()
+    if missing:
+        by_id = {**by_id, **Membership.objects.select_related("user").in_bulk(missing)}
+    return by_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,8 +127,11 @@ def presence(meeting: Meeting) -> Presence:
     """Attendance, proxies, seats and quorum of a meeting, in three queries."""
     memberships = meeting_memberships(meeting)
     by_id = {m.pk: m for m in memberships}
-    attendance = attendances(meeting)
-    proxies = list(Proxy.objects.filter(meeting=meeting).select_related("giver", "holder"))
+    attendance = attendances(meeting, memberships)
+    proxies = list(Proxy.objects.filter(meeting=meeting))
+    people = _with_missing(by_id, {pk for p in proxies for pk in (p.giver_id, p.holder_id)})
+    for proxy in proxies:
+        proxy.giver, proxy.holder = people[proxy.giver_id], people[proxy.holder_id]
 
     full = [m for m in memberships if is_full_voting(m)]
     own_seats: dict[int, Seat] = {}
