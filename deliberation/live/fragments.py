@@ -40,6 +40,8 @@ FRAGMENTS: dict[str, Fragment] = {
         Fragment("live-speakers", "deliberation/fragments/speakers.html"),
         Fragment("live-attendance", "deliberation/fragments/attendance.html", per_audience=False),
         Fragment("live-ballots", "deliberation/fragments/ballots.html", per_audience=False),
+        # Inside live-ballots: the open ballot's count, all that a vote changes there.
+        Fragment("live-votes-cast", "deliberation/fragments/votes_cast.html", per_audience=False),
         Fragment("live-participate", "deliberation/fragments/participate.html", INSIDE),
         Fragment("console-items", "deliberation/fragments/console_items.html", frozenset({STAFF})),
         Fragment(
@@ -109,7 +111,10 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool | tuple[str, ...]]] = {
     "deliberation.speakers_changed": (("live-speakers", "console-timekeeping"), _FLOOR),
     "deliberation.speaking_time_changed": (("live-speakers", "console-timekeeping"), False),
     "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
-    "deliberation.vote_count_changed": (_BALLOT, False),
+    "deliberation.vote_count_changed": (
+        ("live-votes-cast", "console-ballots", "console-roll-call"),
+        False,
+    ),
     "deliberation.version_merged": (_TEXT, False),
     "deliberation.ballot_closed": ((*_BALLOT, *_TEXT), True),
     # Candidacies filed, accepted or withdrawn; a round opened, a runoff called, the elected.

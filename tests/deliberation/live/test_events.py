@@ -158,9 +158,12 @@ def test_a_vote_updates_the_count_for_all_and_the_paper_for_the_voter_only(
 
     public_messages = public.drain()
     assert len(public_messages) == 1
-    assert "1 vote exprimé" in public_messages[0]["fragments"]["live-ballots"]
-    # How many voted, never what.
-    assert "pour" not in public_messages[0]["fragments"]["live-ballots"].split("votes-cast")[1]
+    # How many voted, never what: the open ballot's count is all that a vote changes.
+    assert list(public_messages[0]["fragments"]) == ["live-votes-cast"]
+    count = public_messages[0]["fragments"]["live-votes-cast"]
+    assert 'id="live-votes-cast"' in count
+    assert "1 vote exprimé" in count
+    assert "pour" not in count
 
     own = voter_own.drain()
     assert len(own) == 1
