@@ -9,7 +9,6 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from council.models import Membership
@@ -192,17 +191,25 @@ def last_room_entry(ballot: Ballot) -> Vote | None:
     """The latest vote the secretariat recorded at the roll call of an open ballot (which an
     undo takes back). A proxy voted in the room is recorded with the proxy channel, by
     someone other than its holder."""
-    if ballot.is_secret:
+    if ballot.is_secret or ballot.room_method != Ballot.RoomMethod.ROLL_CALL:
         return None
-    return (
-        Vote.objects.filter(ballot=ballot)
-        .filter(
-            Q(channel=VoteChannel.ROOM_ROLL_CALL)
-            | (Q(channel=VoteChannel.PROXY) & ~Q(recorded_by_id=F("voter__user_id")))
+    # The votes of the room's channels, newest first; a proxy vote counts only if someone
+    # else than its holder recorded it (compared here: a negated join makes a subquery).
+    votes = (
+        Vote.objects.filter(
+            ballot=ballot, channel__in=(VoteChannel.ROOM_ROLL_CALL, VoteChannel.PROXY)
         )
         .select_related("voter__user", "proxy_for__user")
         .order_by("-created_at", "-pk")
-        .first()
+    )
+    return next(
+        (
+            vote
+            for vote in votes
+            if vote.channel == VoteChannel.ROOM_ROLL_CALL
+            or vote.recorded_by_id != vote.voter.user_id
+        ),
+        None,
     )
 
 

@@ -286,3 +286,26 @@ def test_undoing_a_room_vote_tells_every_screen_and_the_voter(people, meeting, b
     with pytest.raises(actions.ActionError):
         actions.check_undo_room_vote(ballot.pk, vote.pk, acting_user=member.user)
     assert Vote.objects.filter(pk=vote.pk).exists()
+
+
+def test_a_proxy_voted_online_by_its_holder_is_not_the_roll_calls_last_entry(
+    client, people, session
+):
+    item, proposal = session
+    meeting = item.meeting
+    room = [m for i, m in enumerate(people.voting) if i % 2 == 0]
+    holder, giver = room[0], room[1]
+    actions.check_set_attendance(
+        meeting, giver.pk, Attendance.Status.ABSENT, acting_user=people.secretary.user
+    )
+    actions.check_give_proxy(meeting, giver.pk, holder.pk, acting_user=giver.user)
+    ballot = open_ballot(people, item, proposal)
+    called = room[2]
+    _secretary(client, people).post(
+        url(meeting, "secretariat") + "?do=vote-salle",
+        {"ballot": ballot.pk, "seat": _seat(called), "choice": "yes"},
+    )
+    actions.check_cast_vote(ballot.pk, "no", proxy_for_id=giver.pk, acting_user=holder.user)
+    assert Vote.objects.filter(ballot=ballot, proxy_for=giver, recorded_by=holder.user).exists()
+    page = _text(client.get(url(meeting, "secretariat")))
+    assert f"Dernier vote enregistré : {called.user}, pour." in page
