@@ -223,7 +223,7 @@ def render_user_fragments(
     if meeting_id is None:
         return {}
     read = _after_commit_reads(meeting_id)
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = _seated_user(read, user_id) or get_user_model().objects.filter(pk=user_id).first()
     if user is None or read["meeting"] is None:
         return {}
     room = _members_room(read["meeting"], read, user)
@@ -231,6 +231,13 @@ def render_user_fragments(
     result: dict[str, str] = _in_language(language, lambda: render_user(room, keys=keys))
     _share(room, read)
     return result
+
+
+def _seated_user(read: dict[str, Any], user_id: int) -> Any:
+    """The user, if the room's reading of this commit has their mandate (a voter's has)."""
+    presence = read.get("presence")
+    memberships = presence.memberships if presence is not None else ()
+    return next((m.user for m in memberships if m.user_id == user_id), None)
 
 
 def _members_room(meeting: Meeting, read: dict[str, Any], user: Any = None) -> RoomState:
