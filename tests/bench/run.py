@@ -107,20 +107,25 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-async def floor_run(watchers: int) -> Result:
+async def floor_run(watchers: int, tls: tuple[str, str, ssl.SSLContext] | None = None) -> Result:
+    """The bare broadcast; `tls`: (certificate, key, a client context trusting it) for wss://."""
     port = free_port()
-    server = start([PYTHON, "-m", "tests.bench.floor", str(port)], dict(os.environ))
+    command = [PYTHON, "-m", "tests.bench.floor", str(port), *(tls[:2] if tls else ())]
+    server = start(command, dict(os.environ))
+    context = tls[2] if tls else None
     try:
         wait_for_port(port)
         from websockets.asyncio.client import connect
 
-        url = f"ws://127.0.0.1:{port}/"
-        async with connect(url) as sender:
+        url = f"{'wss' if tls else 'ws'}://127.0.0.1:{port}/"
+        async with connect(url, **tls_options(context)) as sender:
 
             async def trigger() -> None:
                 await sender.send("tick")
 
-            return await measure(url, watchers, trigger, lambda message: message == "tick")
+            return await measure(
+                url, watchers, trigger, lambda message: message == "tick", ssl_context=context
+            )
     finally:
         stop(server)
 
