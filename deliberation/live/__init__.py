@@ -51,7 +51,7 @@ from deliberation.live.render import (
     render_users_affected,
 )
 from deliberation.live.room import SCREEN_NEXT_SPEAKERS, RoomReads
-from deliberation.live.state import Offer, RoomState, carried_over, offer, room_state
+from deliberation.live.state import Offer, RoomState, carried_over, offer
 
 __all__ = [
     "ALL",
@@ -86,7 +86,6 @@ __all__ = [
     "render_user_fragments",
     "render_users_affected",
     "result_in_words",
-    "room_state",
     "socket_user",
     "user_fragment_id",
     "watched_languages",

@@ -331,12 +331,3 @@ class _Forms:
         if name not in self._cache:
             self._cache[name] = forms.blank_form(name, self._room)
         return self._cache[name]
-
-
-def room_state(
-    meeting_id: int, audience: str, *, user: Any = None, forms: dict[str, Any] | None = None
-) -> RoomState | None:
-    meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
-    if meeting is None:
-        return None
-    return RoomState(meeting, audience, user=user, forms=forms)
