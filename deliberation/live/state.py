@@ -266,6 +266,15 @@ class Console:
         ]
 
     @cached_property
+    def items_held(self) -> str:
+        """A refusal that holds back every item that could be opened (an open ballot holds
+        them all): the agenda says it once above its rows rather than on each."""
+        reasons = [o.reason for item, o in self.items if item.state != AgendaItem.State.OPEN]
+        if len(reasons) > 1 and all(r and r == reasons[0] for r in reasons):
+            return reasons[0]
+        return ""
+
+    @cached_property
     def close_ballot(self) -> Offer:
         room = self._room
         if room.open_ballot is None:

@@ -149,6 +149,19 @@ def test_votes_arriving_after_the_confirmation_ask_for_it_again(chair, people, m
 # --- The roll call -----------------------------------------------------------------------
 
 
+def test_an_open_ballot_holds_the_agenda_back_in_one_sentence(chair, people, meeting, ballot):
+    """The agenda's other items cannot be opened while a ballot is open: the console says so
+    once above the table, not on every row; the closing of the ballot lifts it."""
+    held = "Un scrutin est ouvert : clôturez-le avant de changer de point."
+    page = _text(chair.get(url(meeting, "presidence")))
+    assert page.count(held) == 1
+    assert page.index(held) < page.index("Points de l’ordre du jour")
+    actions.do_close_ballot(ballot.pk, acting_user=people.chair.user)
+    page = _text(chair.get(url(meeting, "presidence")))
+    assert held not in page
+    assert page.count("?do=point-ouvrir") >= 2
+
+
 def _seat(membership) -> str:
     return f"{membership.pk}-0"
 
