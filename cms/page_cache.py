@@ -56,6 +56,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
 from django.utils.translation import get_language_from_path
+from redis.exceptions import RedisError
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -64,6 +65,9 @@ from deliberation import events
 from deliberation.models import AgendaItem, Comment, Consultation, Decision, Meeting
 
 logger = logging.getLogger(__name__)
+
+# What a cache that does not answer raises (Redis in production; local memory never does).
+CACHE_ERRORS = (RedisError, OSError)
 
 SITE = "site"
 PAGES = "pages"
@@ -127,14 +131,21 @@ def _version_key(group: str) -> str:
 
 
 def bump(*groups: str) -> None:
-    """A new version for each group: every page reading one of them renders afresh."""
-    for group in dict.fromkeys(groups):
-        key = _version_key(group)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, time.time_ns(), timeout=None)
-            cache.incr(key)
+    """A new version for each group: every page reading one of them renders afresh.
+
+    Called inside the writes' transactions: a cache that does not answer must not undo the
+    write (a ballot's close, a page published). Redis without persistence forgets every
+    version when it restarts, so no page it held survives the outage."""
+    try:
+        for group in dict.fromkeys(groups):
+            key = _version_key(group)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.add(key, time.time_ns(), timeout=None)
+                cache.incr(key)
+    except CACHE_ERRORS:
+        logger.warning("page cache unreachable: versions not bumped", exc_info=True)
 
 
 def versions(groups: Iterable[str]) -> str:
@@ -213,26 +224,34 @@ class AnonymousPageCacheMiddleware:
         request.LANGUAGE_CODE = get_language_from_path(request.path_info) or (
             settings.LANGUAGE_CODE
         )
-        known = cache.get(_groups_key(request))
-        prefix = versions(known) if known else None
-        if prefix is not None:
-            key = get_cache_key(request, prefix, "GET", cache=cache)
-            hit = cache.get(key) if key else None
-            if hit is not None:
-                return hit
+        try:
+            known = cache.get(_groups_key(request))
+            prefix = versions(known) if known else None
+            if prefix is not None:
+                key = get_cache_key(request, prefix, "GET", cache=cache)
+                hit = cache.get(key) if key else None
+                if hit is not None:
+                    return hit
+        except CACHE_ERRORS:
+            # The cache is away: the page is rendered, as if never cached, and not stored.
+            logger.warning("page cache unreachable: %s rendered", request.path, exc_info=True)
+            return self.get_response(request)
         response = self.get_response(request)
         if request.method != "GET" or not is_shareable(request, response):
             return response
         groups = groups_for(request, response)
         if groups is None:
             return response
-        if prefix is None or tuple(known) != groups:
-            # First sight (or what it reads changed): learn the groups; the next read,
-            # holding versions read before it renders, is stored.
-            cache.set(_groups_key(request), groups, timeout())
-            return response
-        key = learn_cache_key(request, response, timeout(), prefix, cache=cache)
-        cache.set(key, response, timeout())
+        try:
+            if prefix is None or tuple(known) != groups:
+                # First sight (or what it reads changed): learn the groups; the next read,
+                # holding versions read before it renders, is stored.
+                cache.set(_groups_key(request), groups, timeout())
+            else:
+                key = learn_cache_key(request, response, timeout(), prefix, cache=cache)
+                cache.set(key, response, timeout())
+        except CACHE_ERRORS:
+            logger.warning("page cache unreachable: %s not stored", request.path, exc_info=True)
         return response
 
 

@@ -9,12 +9,14 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
 from wagtail.models import Locale, Site
 
+from cms import page_cache
 from cms.models import ContactSettings, MeetingPage, NewsIndexPage, NewsPage
 from council.models import Membership, Role
 from deliberation import actions
-from deliberation.models import Comment, Meeting
+from deliberation.models import Comment, Decision, Meeting
 from tests.deliberation.conftest import People, Session
 from tests.factories import make_council
 
@@ -208,3 +210,38 @@ def test_logged_in_readers_and_forms_are_never_shared(demo_site, django_assert_n
         token = first.cookies["csrftoken"].value
         assert token != second.cookies["csrftoken"].value
         assert token not in second.content.decode()
+
+
+def test_a_cache_that_does_not_answer_undoes_no_write_and_breaks_no_page(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The page cache's store away: a ballot still closes (the versions are bumped inside
+    its transaction) and the archive is rendered afresh instead of answering an error."""
+    people = People(make_council(name="Conseil sans cache", slug="sans-cache"))
+    meeting = actions.do_create_meeting(
+        people.council,
+        title="Séance sans cache",
+        start=timezone.now() + datetime.timedelta(hours=1),
+        place="Salle",
+        items=[("Point", "information"), ("Guichets sans cache", "decision")],
+        acting_user=people.secretary.user,
+    )
+    session = Session(people, meeting)
+    ballot = session.open_ballot(question="Ouvrir un guichet le samedi ?")
+    for member in people.voting[:5]:
+        actions.check_cast_vote(ballot.pk, "yes", acting_user=member.user)
+
+    class Unreachable:
+        def __getattr__(self, name):
+            def call(*args, **kwargs):
+                raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+            return call
+
+    monkeypatch.setattr(page_cache, "cache", Unreachable())
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_close_ballot(ballot.pk, acting_user=session.chair)
+    assert Decision.objects.filter(ballot=ballot).exists()
+    response = Client().get("/decisions/")
+    assert response.status_code == 200
+    assert "Ouvrir un guichet le samedi ?" in response.content.decode()
