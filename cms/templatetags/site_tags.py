@@ -1,10 +1,10 @@
 from django import template
 from django.conf import settings
 from django.db.models import Q
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -92,6 +92,12 @@ def frame(context) -> Frame:
     return cached[1]
 
 
+def home_path(language: str) -> str:
+    """The home page's address in a language (`/`, `/nl/`, `/en/`)."""
+    with override(language):
+        return reverse("wagtail_serve", args=[""])
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """One link per interface language: to this page's translation when it has one,
@@ -99,20 +105,20 @@ def language_links(context):
     request = context["request"]
     page = context.get("page")
     translations = {}
-    fallback_path = request.path
-    if isinstance(page, Page):
+    is_page = isinstance(page, Page)
+    if is_page:
         translations = {
             p.locale.language_code: p.get_url(request)
             for p in frame(context).translations(page)
             if p.live
         }
-        fallback_path = "/"
     current = get_language()
     return [
         {
             "code": code,
             "name": name,
-            "url": translations.get(code) or translate_url(fallback_path, code),
+            "url": translations.get(code)
+            or (home_path(code) if is_page else translate_url(request.path, code)),
             "current": code == current,
             "translated": code in translations,
         }

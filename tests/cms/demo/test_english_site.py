@@ -146,3 +146,28 @@ def test_untranslated_pages_say_so_and_keep_their_french(demo_site):
     # Same approval stated in the English tree as in the French.
     approval = re.search(r"Approuvé par le conseil le [^<]*", french_main).group(0)
     assert approval in main
+
+
+def _language_links(html: str) -> dict[str, str]:
+    menu = _find(r'<ul class="languages">(.*?)</ul>', html, 1)
+    return dict(re.findall(r'<a href="([^"]+)" lang="([\w-]+)"', menu)[i][::-1] for i in range(3))
+
+
+def test_the_language_menu_of_a_page_without_translation_leads_to_each_home(demo_site):
+    """A page with no Dutch version offers the Dutch home, from any interface."""
+    page = Page.objects.live().filter(locale__language_code="en").exclude(depth__lte=2).first()
+    html = Client().get(page.url).content.decode()
+    links = _language_links(html)
+    assert links["nl"] == "/nl/", links
+    assert links["en"] == page.url, links
+
+
+def test_the_contact_box_keeps_the_french_it_is_written_in(demo_site):
+    """The contact settings are written once, in French: inside the English and Dutch
+    interfaces their hours and addresses declare lang="fr" (WCAG 3.1.2)."""
+    for path in ("/en/", "/nl/"):
+        html = Client().get(path).content.decode()
+        box = _find(r'<aside class="contact wrap".*?</aside>', html)
+        assert re.search(r'<span lang="fr">[^<]*9 h', box), (path, box)
+    html = Client().get("/").content.decode()
+    assert 'lang="fr"' not in _find(r'<aside class="contact wrap".*?</aside>', html)
