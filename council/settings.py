@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from council.links import ABSOLUTE_URLS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -214,6 +216,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A decision's public page is the publication layer's (council/links.py).
+ABSOLUTE_URL_OVERRIDES = ABSOLUTE_URLS
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 

@@ -7,6 +7,7 @@ project imports, imports against the layering); tests/test_architecture.py asser
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -173,6 +174,26 @@ def layer_violations(found: dict[str, Module]) -> list[tuple[str, str]]:
             if LAYER[target.split(".")[0]] > own:
                 wrong.append((module.name, target))
     return sorted(wrong)
+
+
+# Where a lower layer may name the URLs of cms: the wiring, and the links module that is it.
+UPPER_URL_NAMES = re.compile(r"""["']cms:""")
+URL_WIRING = {"council/links.py", "council/urls.py"}
+
+
+def names_of_upper_urls() -> list[str]:
+    """Files below cms (code and templates) that name one of its URLs."""
+    found = []
+    for folder in ("council", "deliberation", "templates/council", "templates/deliberation"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if (
+                path.suffix in (".py", ".html")
+                and relative not in URL_WIRING
+                and UPPER_URL_NAMES.search(path.read_text(encoding="utf-8"))
+            ):
+                found.append(relative)
+    return found
 
 
 def main() -> None:

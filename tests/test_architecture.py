@@ -15,6 +15,12 @@ def test_imports_point_cms_to_deliberation_to_council():
     assert architecture.layer_violations(architecture.modules()) == []
 
 
+def test_no_app_below_cms_names_its_urls():
+    # The pages cms serves are linked from below through council/links.py (the wiring),
+    # not by their URL names scattered in deliberation's and council's code and templates.
+    assert architecture.names_of_upper_urls() == []
+
+
 def test_no_function_local_project_import():
     local = [
         f"{m.name}:{line} → {target}"

@@ -52,10 +52,7 @@ def notify_meeting(group: str | None, event: events.MeetingSaved) -> None:
 def notify_decision(group: str | None, event: events.DecisionRecorded) -> None:
     """Tell subscribers of the decision, and of the follow-up when residents spoke on it."""
     decision = Decision.objects.select_related("council", "agenda_item").get(pk=event.decision_id)
-    url = reverse(
-        "cms:decision",
-        kwargs={"council": decision.council.slug, "year": decision.year, "number": decision.number},
-    )
+    url = decision.get_absolute_url()
     notify(Notice.DECISION_RECORDED, decision, url=url)
     if decision.agenda_item.contributions.exists():
         notify(Notice.FOLLOWUP_CHANGED, decision, url=reverse("deliberation:followup"))

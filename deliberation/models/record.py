@@ -122,6 +122,11 @@ class Decision(models.Model):
             raise ImmutableError(_("Une décision enregistrée ne peut pas être modifiée."))
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """Its public page, which the publication layer serves: the project's wiring sets
+        this method (ABSOLUTE_URL_OVERRIDES, council/links.py)."""
+        raise NotImplementedError("ABSOLUTE_URL_OVERRIDES names the decisions' public page")
+
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ImmutableError(_("Une décision enregistrée ne peut pas être supprimée."))
 
