@@ -155,6 +155,11 @@ def test_the_screen_follows_the_meeting(
         expect(ballot).to_contain_text("Vote en cours", timeout=PUSH_TIMEOUT_MS)
         expect(ballot.locator("ins")).to_contain_text("samedi midi")
         expect(ballot.locator("del")).to_contain_text("vendredi")
+        # A rewritten phrase keeps a space between its struck and its new words.
+        gap = ballot.locator("del + ins").first.evaluate(
+            "(e) => parseFloat(getComputedStyle(e).marginInlineStart)"
+        )
+        assert gap > 0, gap
         expect(ballot.locator(".screen-turnout strong")).to_have_text(re.compile(r"^0 / \d+$"))
         expect(ballot.locator(".screen-tally")).to_have_count(0)
         expect(ballot.locator(".countdown-until")).to_have_text(re.compile(r"^jusqu’à \d\d:\d\d$"))

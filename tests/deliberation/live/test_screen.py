@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from deliberation import actions, events, live, push
 from deliberation.models import AgendaItem, Meeting
+from tests.deliberation.web.test_views import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,25 @@ def test_amendment_under_vote_with_its_diff_and_turnout(client, session):
     assert '<p class="screen-turnout"><strong>1<span class="screen-of"> / 8</span>' in html
     # No running tally unless the ballot shows one.
     assert "screen-tally" not in html
+
+
+def test_the_chairs_console_shows_the_amendment_under_vote_beside_its_count(client, session):
+    """At the top of the chair's ballot panel, not in the text's column further down."""
+    amendment = actions.check_propose_amendment(
+        session.proposal,
+        base_version_id=session.version().pk,
+        operations=[{"op": "replace", "paragraph": 2, "text": "Ouvertes le samedi midi."}],
+        acting_user=session.people.members[2].user,
+    )
+    session.open_ballot(subject="amendment", amendment_id=amendment.pk)
+    client.force_login(session.chair)
+    with_totp(session.chair)
+    html = client.get(reverse("deliberation:chair", args=[session.meeting.pk])).content.decode()
+    panel = html.split('id="console-ballots"')[1].split("</section>")[0]
+    under_vote = panel.split('class="under-vote"')[1].split("</div>")[0]
+    assert "Amendement 1" in under_vote and "§ 2" in under_vote
+    assert "<ins>" in under_vote and "samedi midi" in under_vote
+    assert panel.index("under-vote") < panel.index("Participation")
 
 
 def test_running_tally_only_where_the_ballot_shows_one(client, session):
