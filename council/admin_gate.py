@@ -35,6 +35,11 @@ def wagtail_login(request: HttpRequest) -> HttpResponse:
     return _to_allauth(request, "account_login", WAGTAIL_ADMIN)
 
 
+def front_end_login(request: HttpRequest) -> HttpResponse:
+    # Wagtail's login for private pages (/_util/login/, in every language) is Django's.
+    return _to_allauth(request, "account_login", "/")
+
+
 def django_admin_login(request: HttpRequest) -> HttpResponse:
     # Never Django's own view: a POST here authenticates nobody.
     return _to_allauth(request, "account_login", DJANGO_ADMIN)
@@ -47,6 +52,9 @@ def change_password(request: HttpRequest) -> HttpResponse:
 def reset_password(request: HttpRequest) -> HttpResponse:
     return _to_allauth(request, "account_reset_password", "/")
 
+
+# Before Wagtail's own URLs, inside the language prefixes, in council/urls.py.
+localized_urlpatterns = [path("_util/login/", front_end_login)]
 
 # Placed before the admins' own URLs in council/urls.py.
 urlpatterns = [

@@ -390,11 +390,11 @@ LOGGING = {
 
 SITE_NAME = _("Conseil ouvert")
 
-# One door (council/admin_gate.py): the admins log in, and passwords change, through allauth.
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
-WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
-WAGTAIL_PASSWORD_RESET_ENABLED = False
-# No avatars fetched from another host.
+# One door (council/admin_gate.py): the admins and private pages log in, and passwords
+# change, through allauth; no shared page or document passwords; no avatars from elsewhere.
+WAGTAILADMIN_LOGIN_URL = WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PRIVATE_PAGE_OPTIONS = WAGTAILDOCS_PRIVATE_DOCUMENT_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # With DEMO=1 the seeded demo accounts (this domain) may skip TOTP set-up.
 DEMO_EMAIL_DOMAIN = "example.org"

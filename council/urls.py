@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("council.public_urls")),
     path("", include("deliberation.urls")),
     path("", include("cms.urls")),
+    path("", include(admin_gate.localized_urlpatterns)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -172,3 +172,29 @@ def test_the_wagtail_admin_fetches_no_avatar_from_another_host(client, staff):
     html = client.get("/admin/").content.decode()
     assert client.get("/admin/").status_code == 200
     assert "gravatar" not in html.lower()
+
+
+@pytest.mark.parametrize("door", ["/_util/login/", "/nl/_util/login/", "/en/_util/login/"])
+def test_wagtails_front_end_login_takes_no_password(client, council, staff, door):
+    # Wagtail serves Django's own LoginView at /_util/login/ (for private pages) unless
+    # WAGTAIL_FRONTEND_LOGIN_URL names another login: a second password door, without
+    # allauth's rate limits. Twenty-five wrong passwords and then the right one must open
+    # nothing there, for a member as for the secretariat.
+    member = make_membership(Role.MEMBER, council).user
+    for user in (member, staff):
+        attempts = [*(f"essai-{n}" for n in range(25)), PASSWORD]
+        for password in attempts:
+            client.post(door, {"username": user.username, "password": password})
+        assert not _logged_in(client), user
+    page = client.get(f"{door}?next=/espace/")
+    assert page.status_code == 302
+    assert "/accounts/login/" in page["Location"]
+
+
+def test_wrong_passwords_are_throttled_on_the_reauthentication_form(client, council):
+    user = make_membership(Role.MEMBER, council).user
+    client.force_login(user)
+    url = reverse("account_reauthenticate")
+    statuses = [client.post(url, {"password": "x"}).status_code for _attempt in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
