@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from cms.minutes.minutes import minutes_body
 from deliberation import actions
 from deliberation.models import Ballot, Decision
 from tests.deliberation.live.test_events import start_session
@@ -114,6 +115,11 @@ def test_a_secret_ballot_from_opening_to_its_public_record(client, people, meeti
     event = _vote_event(client, decision)
     assert event["secret"] is True and event["channels"] == {} and "votes" not in event
     assert {c["option"]: c["value"] for c in event["counts"]} == {"yes": 4, "no": 4, "abstain": 0}
+    # The minutes' draft, from the meeting's record: the totals, no channel.
+    minutes = str(minutes_body(meeting, (decision.position, decision.hash)))
+    assert "4 pour, 4 contre, 0 abstentions" in minutes
+    for channel in ("En ligne", "Par procuration", "En salle", "en ligne :", "procuration :"):
+        assert channel not in minutes, channel
 
 
 def _vote_event(client, decision):
