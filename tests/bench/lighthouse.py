@@ -49,6 +49,7 @@ def page_types() -> dict[str, str]:
     meeting_page = MeetingPage.objects.live().order_by("-meeting__start").first()
     live = Meeting.objects.filter(state=Meeting.State.IN_SESSION).first() or meeting_page.meeting
     consultation = public_consultations()[0]
+    english = MeetingPage.objects.live().filter(locale__language_code="en")
     return {
         "home": "/",
         "meeting page": meeting_page.url,
@@ -58,6 +59,14 @@ def page_types() -> dict[str, str]:
         "decision": archive.decision_url(archive.public_decisions()[0]),
         "consultation": f"/consultations/{consultation.pk}/",
         "live page": f"/seances/{live.pk}/direct/",
+        "home in English": "/en/",
+        "home in Dutch": "/nl/",
+        "recommendation in English": RecommendationPage.objects.live()
+        .filter(locale__language_code="en")
+        .first()
+        .url,
+        # A page nobody translated: it says so, in French under the English interface.
+        "meeting page not translated": english.filter(alias_of__isnull=False).first().url,
     }
 
 
