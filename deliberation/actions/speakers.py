@@ -92,9 +92,9 @@ def check_add_speaker(
     return do_add_speaker(item, membership, kind=_speaker_kind(kind), acting_user=acting_user)
 
 
-def _speaker_request(item: AgendaItem, request_id: Any) -> SpeakerRequest:
+def _speaker_request(item: AgendaItem, turn_id: Any) -> SpeakerRequest:
     try:
-        pk = int(request_id)
+        pk = int(turn_id)
     except (TypeError, ValueError):
         raise ActionError(_("Demande de parole introuvable.")) from None
     turn = (
@@ -131,14 +131,14 @@ def do_give_floor(turn: SpeakerRequest, *, acting_user: User) -> SpeakerRequest:
     return turn
 
 
-def check_give_floor(item: AgendaItem, request_id: Any, *, acting_user: User) -> SpeakerRequest:
+def check_give_floor(item: AgendaItem, turn_id: Any, *, acting_user: User) -> SpeakerRequest:
     require(
         "deliberation.manage_speakers",
         acting_user,
         item,
         _("Seuls la présidence et le secrétariat donnent la parole, sur le point en cours."),
     )
-    turn = _speaker_request(item, request_id)
+    turn = _speaker_request(item, turn_id)
     if turn.state != SpeakerRequest.State.WAITING:
         raise ActionError(_("Cette personne n'est pas dans la file d'attente."))
     return do_give_floor(turn, acting_user=acting_user)
@@ -151,14 +151,14 @@ def do_end_speaker(turn: SpeakerRequest, *, acting_user: User) -> SpeakerRequest
     return turn
 
 
-def check_end_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -> SpeakerRequest:
+def check_end_speaker(item: AgendaItem, turn_id: Any, *, acting_user: User) -> SpeakerRequest:
     require(
         "deliberation.manage_speakers",
         acting_user,
         item,
         _("Seuls la présidence et le secrétariat gèrent la parole, sur le point en cours."),
     )
-    turn = _speaker_request(item, request_id)
+    turn = _speaker_request(item, turn_id)
     if turn.state != SpeakerRequest.State.SPEAKING:
         raise ActionError(_("Cette personne n'a pas la parole."))
     return do_end_speaker(turn, acting_user=acting_user)
@@ -171,8 +171,8 @@ def do_remove_speaker(turn: SpeakerRequest, *, acting_user: User) -> SpeakerRequ
     return turn
 
 
-def check_remove_speaker(item: AgendaItem, request_id: Any, *, acting_user: User) -> SpeakerRequest:
-    turn = _speaker_request(item, request_id)
+def check_remove_speaker(item: AgendaItem, turn_id: Any, *, acting_user: User) -> SpeakerRequest:
+    turn = _speaker_request(item, turn_id)
     own = turn.membership.user_id == acting_user.pk
     if not own:
         require(
@@ -267,7 +267,7 @@ def do_set_speaker_time(
 
 
 def check_set_speaker_time(
-    item: AgendaItem, request_id: Any, seconds: Any, *, acting_user: User
+    item: AgendaItem, turn_id: Any, seconds: Any, *, acting_user: User
 ) -> SpeakerRequest:
     require(
         "deliberation.keep_time",
@@ -275,7 +275,7 @@ def check_set_speaker_time(
         item,
         _("Seule la présidence fixe le temps de parole, avant ou pendant la séance."),
     )
-    turn = _speaker_request(item, request_id)
+    turn = _speaker_request(item, turn_id)
     if turn.state not in SpeakerRequest.ACTIVE:
         raise ActionError(_("Cette demande de parole n'est plus active."), "turn")
     return do_set_speaker_time(turn, clean_seconds(seconds, blank=True), acting_user=acting_user)

@@ -88,7 +88,7 @@ def _with_choices(form: forms.Form, room: RoomState) -> forms.Form:
         fields["holder"].choices = _member_choices(holders)  # type: ignore[attr-defined]
     if isinstance(form, SpeakerTimeForm):
         speakers = ([room.current_speaker] if room.current_speaker else []) + room.waiting_speakers
-        fields["request"].choices = [(r.pk, str(r.membership.user)) for r in speakers]  # type: ignore[attr-defined]
+        fields["turn"].choices = [(r.pk, str(r.membership.user)) for r in speakers]  # type: ignore[attr-defined]
     if isinstance(form, AttendanceForm):
         fields["membership"].choices = _member_choices(room.members)  # type: ignore[attr-defined]
     if isinstance(form, AddSpeakerForm):

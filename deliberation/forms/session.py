@@ -65,7 +65,7 @@ class ItemTimeForm(forms.Form):
 
 
 class SpeakerTimeForm(forms.Form):
-    request = forms.TypedChoiceField(label=_("Intervenant·e"), coerce=int)
+    turn = forms.TypedChoiceField(label=_("Intervenant·e"), coerce=int)
     minutes = MinutesField(
         label=_("Temps accordé (minutes)"),
         required=False,

@@ -51,21 +51,21 @@ def _close_item(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) ->
 
 def _give_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_give_floor(
-        current_item(meeting), data["request"], acting_user=signed_in_user(request)
+        current_item(meeting), data["turn"], acting_user=signed_in_user(request)
     )
     return _("La parole est donnée.")
 
 
 def _end_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_end_speaker(
-        current_item(meeting), data["request"], acting_user=signed_in_user(request)
+        current_item(meeting), data["turn"], acting_user=signed_in_user(request)
     )
     return _("L’intervention est terminée.")
 
 
 def _remove_speaker(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_remove_speaker(
-        current_item(meeting), data["request"], acting_user=signed_in_user(request)
+        current_item(meeting), data["turn"], acting_user=signed_in_user(request)
     )
     return _("La demande de parole est retirée.")
 
@@ -212,7 +212,7 @@ def _item_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
 def _speaker_time(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     actions.check_set_speaker_time(
         current_item(meeting),
-        data["request"],
+        data["turn"],
         data.get("minutes"),
         acting_user=signed_in_user(request),
     )
@@ -230,9 +230,9 @@ ACTIONS: dict[str, Action] = {
     "point-clore": Action(("chair",), None, "item", _close_item),
     "scrutin-ouvrir": Action(("chair",), "open_ballot", None, _open_ballot),
     "scrutin-clore": Action(("chair",), "close_ballot", None, _close_ballot),
-    "parole-donner": Action(STAFF_PAGES, None, "request", _give_floor),
-    "parole-fin": Action(STAFF_PAGES, None, "request", _end_speaker),
-    "parole-retirer": Action(STAFF_PAGES, None, "request", _remove_speaker),
+    "parole-donner": Action(STAFF_PAGES, None, "turn", _give_floor),
+    "parole-fin": Action(STAFF_PAGES, None, "turn", _end_speaker),
+    "parole-retirer": Action(STAFF_PAGES, None, "turn", _remove_speaker),
     "orateur-ajouter": Action(STAFF_PAGES, "add_speaker", None, _add_speaker),
     "commentaire-masquer": Action(("chair",), "hide_comment", None, _hide_comment),
     "temps-seance": Action(("chair",), "meeting_time", None, _meeting_time),
