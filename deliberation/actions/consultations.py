@@ -296,7 +296,14 @@ def _where(comment: Comment) -> str:
     return _("la séance « %(title)s »") % {"title": meeting.title if meeting else ""}
 
 
-def _resolve_flags(comment: Comment, now: datetime.datetime) -> int:
+def _moderate(comment: Comment, status: str, reason: str, acting_user: User) -> int:
+    """The moderator's decision on the comment; its open flags settled (how many)."""
+    now = timezone.now()
+    comment.status = status
+    comment.hidden_reason = reason
+    comment.moderated_by = acting_user
+    comment.moderated_at = now
+    comment.save(update_fields=["status", "hidden_reason", "moderated_by", "moderated_at"])
     return CommentFlag.objects.filter(comment=comment, resolved_at__isnull=True).update(
         resolved_at=now
     )
@@ -305,13 +312,7 @@ def _resolve_flags(comment: Comment, now: datetime.datetime) -> int:
 @transaction.atomic
 def do_hide_comment(comment: Comment, reason: str, *, acting_user: User) -> Comment:
     """Hide the text, keep the comment in its thread with the reason shown in its place."""
-    now = timezone.now()
-    comment.status = Status.HIDDEN
-    comment.hidden_reason = reason
-    comment.moderated_by = acting_user
-    comment.moderated_at = now
-    comment.save(update_fields=["status", "hidden_reason", "moderated_by", "moderated_at"])
-    flags = _resolve_flags(comment, now)
+    flags = _moderate(comment, Status.HIDDEN, reason, acting_user)
     audit(
         "comment_hidden",
         actor=acting_user,
@@ -348,13 +349,7 @@ def do_publish_comment(comment: Comment, *, acting_user: User) -> Comment:
     """Publish a pending comment, restore a hidden one, or keep a flagged one: the open
     flags are settled either way."""
     before = comment.status
-    now = timezone.now()
-    comment.status = Status.PUBLISHED
-    comment.hidden_reason = ""
-    comment.moderated_by = acting_user
-    comment.moderated_at = now
-    comment.save(update_fields=["status", "hidden_reason", "moderated_by", "moderated_at"])
-    flags = _resolve_flags(comment, now)
+    flags = _moderate(comment, Status.PUBLISHED, "", acting_user)
     audit(
         "comment_published",
         actor=acting_user,
