@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.db import connection
@@ -46,6 +48,21 @@ def test_the_public_page_is_open_to_all_and_has_no_form(client, meeting, session
     assert "<form" not in html
     assert 'aria-live="polite"' in html
     assert '<script type="module"' in html
+
+
+def test_the_public_page_reads_right_in_each_language(client, meeting, session, people):
+    """The words the first try of a session night caught: the accent of "À la parole", the
+    English colon without a space, and the agenda numbered once."""
+    item, _proposal = session
+    first = actions.check_request_floor(item, acting_user=people.members[0].user)
+    actions.check_give_floor(item, first.pk, acting_user=people.chair.user)
+    french = " ".join(client.get(url(meeting, "direct")).content.decode().split())
+    assert "À la parole :" in french and "A la parole" not in french
+    assert "Point en cours : <strong>2. Guichets" in french
+    assert not re.search(r"\b(\d+)\. \1\. ", french), "an item numbered twice"
+    english = " ".join(client.get("/en" + url(meeting, "direct")).content.decode().split())
+    assert "Item in progress: <strong>2. Guichets" in english
+    assert "Item in progress :" not in english
 
 
 @pytest.mark.parametrize(
