@@ -126,7 +126,7 @@ def main() -> int:
         print(f"Lighthouse 12 SEO, {base_url}")
         for name, path in paths.items():
             score, failed = lighthouse(base_url + path)
-            print(f"  {name:<15} {score:>3}  {path}")
+            print(f"  {name:<28} {score:>3}  {path}")
             for audit in failed:
                 print(f"      failed: {audit}")
             if score < args.min_score:
