@@ -25,6 +25,21 @@ from deliberation.models import AgendaItem
 
 # The subclasses the home page lists, joined to the page tree in the same query.
 LISTED_TYPES = ("meetingpage", "recommendationpage", "newspage")
+# What the home page shows of them (a page's address: its path and locale), the rest of
+# their columns left unread.
+LISTED_FIELDS = (
+    "title",
+    "url_path",
+    "alias_of",
+    "locale__language_code",
+    "meetingpage__meeting__title",
+    "meetingpage__meeting__start",
+    "meetingpage__meeting__place",
+    "meetingpage__meeting__mode",
+    "recommendationpage__date",
+    "recommendationpage__summary",
+    "newspage__date",
+)
 
 
 def restricted_paths(root: Page) -> list[str]:
@@ -61,6 +76,7 @@ def latest_decisions(root: Page, restricted: list[str], limit: int = HOME_LIST_S
                 pages.filter(meeting_id=OuterRef("meeting_id")).order_by("pk").values("pk")[:1]
             )
         )
+        .only("question", "outcome", "closed_at")
         .order_by("-closed_at", "-pk")[:limit]
     )
 
@@ -76,7 +92,11 @@ def next_agenda(page: MeetingPage | None) -> list[AgendaItem]:
     """The agenda's titles in order (the home page shows no documents)."""
     if page is None:
         return []
-    return list(AgendaItem.objects.filter(meeting_id=page.meeting_id).order_by("sort_order", "pk"))
+    return list(
+        AgendaItem.objects.filter(meeting_id=page.meeting_id)
+        .only("title", "number", "sort_order")
+        .order_by("sort_order", "pk")
+    )
 
 
 def prime_home(home: Page, row: Page) -> None:
@@ -109,6 +129,7 @@ def home_highlights(home: Page) -> dict[str, Any]:
             | Q(pk__in=[home.pk, home.alias_of_id or home.pk])
         )
         .select_related("locale", "meetingpage__meeting", *LISTED_TYPES[1:])
+        .only(*LISTED_FIELDS)
         .order_by("pk")
     )
     meeting_pages: dict[int, MeetingPage] = {}
