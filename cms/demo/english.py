@@ -1,5 +1,6 @@
 """The demo site's English tree, made with Wagtail's translation tools as an editor would:
-each French page copied for translation into English, then its text rewritten in English.
+each French page copied for translation into English, then its text rewritten in English
+(`seed_tree` makes the Dutch one, cms/demo/dutch.py, the same way).
 
 Meeting pages and minutes are the council's record, written in French: they are not
 translated, and stand in the English tree as aliases of the French pages, which say so.
@@ -297,33 +298,40 @@ PAGES: dict[str, dict[str, Any]] = {
 
 
 def _translate(page: Page, locale: Locale, fields: dict[str, Any]) -> Page:
-    english = page.copy_for_translation(locale)
+    translated = page.copy_for_translation(locale)
     follow_up = fields.get("follow_up")
     for name, value in fields.items():
         if name != "follow_up":
-            setattr(english, name, value)
+            setattr(translated, name, value)
     if follow_up is not None:
-        steps = list(english.follow_up_steps.all())
+        steps = list(translated.follow_up_steps.all())
         for step, text in zip(steps, follow_up, strict=True):
             step.text = text
-        english.follow_up_steps = steps
-    english.save_revision().publish()
-    return english
+        translated.follow_up_steps = steps
+    translated.save_revision().publish()
+    return translated
 
 
-def seed_english_tree(home: HomePage) -> HomePage:
-    """The French tree copied into English: the pages above translated, the others
-    (meetings and their minutes) aliases of the French."""
-    locale, _created = Locale.objects.get_or_create(language_code="en")
-    english_home = HomePage.objects.filter(locale=locale).first()
-    if english_home is None:
-        english_home = _translate(home, locale, HOME)
+def seed_tree(
+    home: HomePage, language: str, home_fields: dict[str, Any], pages: dict[str, dict[str, Any]]
+) -> HomePage:
+    """The French tree copied into `language`: the home and the `pages` (by French slug)
+    translated with their fields, the others (meetings and their minutes, what nobody
+    translated) aliases of the French, which say so."""
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    translated_home = HomePage.objects.filter(locale=locale).first()
+    if translated_home is None:
+        translated_home = _translate(home, locale, home_fields)
     for page in home.get_descendants().order_by("path").specific():
         if page.has_translation(locale):
             continue
-        fields = PAGES.get(page.slug)
+        fields = pages.get(page.slug)
         if fields is None:
             page.copy_for_translation(locale, alias=True)
         else:
             _translate(page, locale, fields)
-    return english_home
+    return translated_home
+
+
+def seed_english_tree(home: HomePage) -> HomePage:
+    return seed_tree(home, "en", HOME, PAGES)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
+from cms.demo.dutch import seed_dutch_tree
 from cms.demo.english import seed_english_tree
 from cms.minutes import minutes
 from cms.minutes.publishing import ensure_meeting_page
@@ -186,28 +187,6 @@ NEWS = [
     ),
 ]
 
-DUTCH_HOME = {
-    "title": "Welkom bij de adviesraad voor digitalisering",
-    "intro": (
-        "De adviesraad voor digitalisering brengt inwoners, verenigingen en gemeentediensten "
-        "samen. Hij adviseert het college zodat digitalisering niemand uitsluit. De meeste "
-        "inhoud van deze site is in het Frans; het secretariaat helpt u graag in het "
-        "Nederlands, telefonisch of aan het loket."
-    ),
-    "body": [
-        ("heading", {"text": "Hoe kunt u deelnemen?", "level": "h2"}),
-        *_paragraphs(
-            "Online: lees de agenda, volg de vergaderingen live en geef uw mening over de "
-            "voorstellen die open staan voor raadpleging.",
-            "Telefonisch, per brief of aan het loket van het gemeentehuis: het secretariaat "
-            "noteert uw mening en geeft u een opvolgingscode.",
-            "In de openbare computerruimte (EPN) van de bibliotheek helpt een begeleider u "
-            "om de site te gebruiken.",
-        ),
-    ],
-}
-
-
 # slug → [(days ago, kind, status after the step, text)]: several stages of follow-up.
 FOLLOW_UPS = {
     "un-conseil-consultatif-du-numerique": [
@@ -308,20 +287,6 @@ def _source_decision(council: Council, item_title: str | None) -> Decision | Non
     )
 
 
-def seed_dutch_home(home: HomePage) -> HomePage:
-    """The home page translated into Dutch with simple_translation's copy, then edited."""
-    locale, _created = Locale.objects.get_or_create(language_code="nl")
-    existing = HomePage.objects.filter(locale=locale).first()
-    if existing is not None:
-        return existing
-    dutch = home.copy_for_translation(locale)
-    dutch.title = DUTCH_HOME["title"]
-    dutch.intro = DUTCH_HOME["intro"]
-    dutch.body = DUTCH_HOME["body"]
-    dutch.save_revision().publish()
-    return dutch
-
-
 def seed_publications(home: HomePage, council: Council) -> None:
     today = timezone.localdate()
     _child(
@@ -392,5 +357,5 @@ def seed_publications(home: HomePage, council: Council) -> None:
             intro=intro,
             body=_paragraphs(*body),
         )
-    seed_dutch_home(home)
+    seed_dutch_tree(home)
     seed_english_tree(home)

@@ -33,7 +33,13 @@ class RecommendationIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        items = RecommendationPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        items = (
+            RecommendationPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("locale", "alias_of__locale")
+            .order_by("-date", "-pk")
+        )
         context["items"] = paginate(request, items)
         return context
 

@@ -30,8 +30,8 @@ LISTED_TYPES = ("meetingpage", "recommendationpage", "newspage")
 LISTED_FIELDS = (
     "title",
     "url_path",
-    "alias_of",
     "locale__language_code",
+    "alias_of__locale__language_code",
     "meetingpage__meeting__title",
     "meetingpage__meeting__start",
     "meetingpage__meeting__place",
@@ -128,7 +128,7 @@ def home_highlights(home: Page) -> dict[str, Any]:
             # their locale for the page's language.
             | Q(pk__in=[home.pk, home.alias_of_id or home.pk])
         )
-        .select_related("locale", "meetingpage__meeting", *LISTED_TYPES[1:])
+        .select_related("locale", "alias_of__locale", "meetingpage__meeting", *LISTED_TYPES[1:])
         .only(*LISTED_FIELDS)
         .order_by("pk")
     )

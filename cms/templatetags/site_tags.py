@@ -8,6 +8,8 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from cms.translation import content_language
+
 register = template.Library()
 
 # The pages every page's footer links to, read with the rest of the frame.
@@ -218,6 +220,16 @@ def localized_slugurl(context, slug):
         return ""
     page = Page.objects.in_site(site).filter(slug=slug).first()
     return page.localized.get_url(request) if page else ""
+
+
+@register.simple_tag
+def page_lang(page: Page) -> str:
+    """` lang="fr"` on a listed page whose text is in another language than the page around
+    it: an alias of a page nobody translated (read with `alias_of__locale`)."""
+    language = content_language(page)
+    if language == get_language():
+        return ""
+    return format_html(' lang="{}"', language)
 
 
 @register.simple_tag
