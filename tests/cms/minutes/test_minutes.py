@@ -259,10 +259,13 @@ def test_secretariat_generates_from_the_admin_submits_and_only_the_chair_publish
     page.refresh_from_db()
     assert page.live
     assert Client().get(page.url).status_code == 200
-    # Its place in the English tree, an alias, was a draft and is published with it.
-    alias = MinutesPage.objects.get(alias_of=page)
-    assert alias.live and alias.url.startswith("/en/meetings/")
-    assert Client().get(alias.url).status_code == 200
+    # Its places in the English and Dutch trees, aliases, were drafts and are published with it.
+    aliases = {a.locale.language_code: a for a in MinutesPage.objects.filter(alias_of=page)}
+    assert sorted(aliases) == ["en", "nl"]
+    assert aliases["en"].url.startswith("/en/meetings/")
+    assert aliases["nl"].url.startswith("/nl/vergaderingen/")
+    for alias in aliases.values():
+        assert alias.live and Client().get(alias.url).status_code == 200
 
 
 def test_minutes_pdf_prints_every_decision_number_and_the_head_hash(held):
