@@ -197,21 +197,24 @@ def check_cast_vote(
 ) -> Ballot:
     """An online vote, by the voter, or by a proxy holder for the member they represent."""
     ballot = _ballot_for_check(ballot_id)
-    require(
-        "deliberation.cast_vote",
-        acting_user,
-        ballot,
-        _("Vous n'avez pas de droit de vote dans ce scrutin."),
-    )
-    refuse_election_round(ballot)
-    return do_cast_vote(
-        ballot.pk,
-        _clean_choice(choice),
-        proxy_for_id=_optional_id(
-            proxy_for_id, "proxy_for", _("Aucune procuration de ce membre n'est détenue ici.")
-        ),
-        acting_user=acting_user,
-    )
+    # The right to vote and the vote read one presence, in one transaction: on SQLite
+    # under its write lock, taken at BEGIN.
+    with transaction.atomic(), selectors.one_presence():
+        require(
+            "deliberation.cast_vote",
+            acting_user,
+            ballot,
+            _("Vous n'avez pas de droit de vote dans ce scrutin."),
+        )
+        refuse_election_round(ballot)
+        return do_cast_vote(
+            ballot.pk,
+            _clean_choice(choice),
+            proxy_for_id=_optional_id(
+                proxy_for_id, "proxy_for", _("Aucune procuration de ce membre n'est détenue ici.")
+            ),
+            acting_user=acting_user,
+        )
 
 
 def do_record_room_vote(

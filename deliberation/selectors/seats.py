@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -123,8 +126,33 @@ def active_substitution(
     return replaced
 
 
+# Within `one_presence()`: each meeting's presence, read once.
+_read_once: ContextVar[dict[int, Presence] | None] = ContextVar("presence_read_once", default=None)
+
+
+@contextmanager
+def one_presence() -> Iterator[None]:
+    """Within, `presence(meeting)` reads each meeting once: for a write's permission check
+    and the write itself, under the same lock, with nothing changing the attendance between
+    them. Left before the commit: what runs after it reads afresh."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def presence(meeting: Meeting) -> Presence:
     """Attendance, proxies, seats and quorum of a meeting, in three queries."""
+    read = _read_once.get()
+    if read is None:
+        return _presence(meeting)
+    if meeting.pk not in read:
+        read[meeting.pk] = _presence(meeting)
+    return read[meeting.pk]
+
+
+def _presence(meeting: Meeting) -> Presence:
     memberships = meeting_memberships(meeting)
     by_id = {m.pk: m for m in memberships}
     attendance = attendances(meeting, memberships)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from deliberation import actions, events, selectors
 from deliberation.actions import ActionError
@@ -98,6 +100,22 @@ def test_cast_vote_open_ballot(session, capture):
         ),
     ]
     assert AuditEntry.objects.filter(ballot=b, action="vote_recorded").count() == 1
+
+
+def test_a_vote_and_its_right_to_vote_read_who_sits_once(session, capture):
+    """The permission check and the vote share one reading of the attendance, inside the
+    vote's transaction (the pushes after the commit read it afresh)."""
+    b = session.open_ballot()
+    voter = session.people.members[4]
+    with capture(), CaptureQueriesContext(connection) as context:
+        actions.check_cast_vote(b.pk, "yes", acting_user=voter.user)
+    sql = [q["sql"] for q in context.captured_queries]
+    reads = [i for i, q in enumerate(sql) if 'FROM "deliberation_attendance"' in q]
+    assert len(reads) == 1
+    opened = next(i for i, q in enumerate(sql) if q.startswith(("SAVEPOINT", "BEGIN")))
+    assert opened < reads[0] < next(i for i, q in enumerate(sql) if q.startswith("INSERT"))
+    with pytest.raises(ActionError, match="droit de vote"):
+        actions.check_cast_vote(b.pk, "yes", acting_user=session.people.resident)
 
 
 def test_proxy_vote_is_cast_by_the_holder_and_marked(session):
