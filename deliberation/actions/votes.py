@@ -160,11 +160,16 @@ def _optional_id(value: Any, field: str, message: str) -> int | None:
 
 
 def _ballot_for_check(ballot_id: Any) -> Ballot:
-    ballot = (
-        Ballot.objects.filter(pk=clean_ballot_id(ballot_id))
-        .select_related("agenda_item__meeting")
-        .first()
-    )
+    """The ballot to check a vote against: the one a page has just read (with its item and
+    meeting), or read here; the vote's row lock reads it again."""
+    if isinstance(ballot_id, Ballot):
+        ballot: Ballot | None = ballot_id
+    else:
+        ballot = (
+            Ballot.objects.filter(pk=clean_ballot_id(ballot_id))
+            .select_related("agenda_item__meeting")
+            .first()
+        )
     if ballot is None:
         raise ActionError(_("Ce scrutin n'existe pas."))
     if ballot.state == Ballot.State.CLOSED:

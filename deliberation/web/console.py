@@ -127,7 +127,7 @@ def _room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> 
     ballot = ballot_of(meeting, data["ballot"])
     voter_id, proxy_for_id = forms.parse_pair(data["seat"])
     actions.check_record_room_vote(
-        ballot.pk,
+        ballot,
         voter_id,
         data["choice"],
         proxy_for_id=proxy_for_id,
@@ -149,7 +149,7 @@ def _undo_room_vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]
 def _room_totals(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = ballot_of(meeting, data["ballot"])
     actions.check_record_room_totals(
-        ballot.pk,
+        ballot,
         yes=data["yes"],
         no=data["no"],
         abstain=data["abstain"],

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -42,8 +43,10 @@ def signed_in_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def get_in_meeting(model: Any, _meeting: Meeting, pk: Any, **path: Any) -> Any:
-    obj = model.objects.filter(pk=pk, **path).first()
+def get_in_meeting(source: Any, _meeting: Meeting, pk: Any, **path: Any) -> Any:
+    """Row `pk` of `source` (a model or a queryset) if `path` ties it to the meeting."""
+    rows: QuerySet[Any] = source if isinstance(source, QuerySet) else source.objects.all()
+    obj = rows.filter(pk=pk, **path).first()
     if obj is None:
         raise Refused(_("Cet élément n’existe pas ou n’appartient pas à cette séance."))
     return obj
@@ -55,7 +58,9 @@ def item_of(meeting: Meeting, pk: Any) -> AgendaItem:
 
 
 def ballot_of(meeting: Meeting, pk: Any) -> Ballot:
-    ballot: Ballot = get_in_meeting(Ballot, meeting, pk, agenda_item__meeting=meeting)
+    """The meeting's ballot, with its item and meeting: the actions take it as it is."""
+    rows = Ballot.objects.select_related("agenda_item__meeting")
+    ballot: Ballot = get_in_meeting(rows, meeting, pk, agenda_item__meeting=meeting)
     return ballot
 
 

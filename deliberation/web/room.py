@@ -102,7 +102,7 @@ def _request_floor(request: HttpRequest, meeting: Meeting, data: dict[str, Any])
 def _vote(request: HttpRequest, meeting: Meeting, data: dict[str, Any]) -> str:
     ballot = ballot_of(meeting, data["ballot"])
     actions.check_cast_vote(
-        ballot.pk,
+        ballot,
         data["choice"],
         proxy_for_id=data.get("proxy_for"),
         acting_user=signed_in_user(request),

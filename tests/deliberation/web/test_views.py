@@ -294,3 +294,23 @@ def test_room_queries_do_not_grow_with_the_data(
         response = client.get(url(meeting, room))
     assert response.status_code == 200
     assert response.content.decode().count('class="changes"') == 11
+
+
+def test_a_vote_through_the_page_reads_the_ballot_and_who_sits_once_each(
+    people, meeting, session, as_user
+):
+    """Before the vote is written: the page's reading of the ballot, then the row lock's;
+    who sits is read once, for the right to vote and the vote together."""
+    item, proposal = session
+    ballot = open_ballot(people, item, proposal)
+    client = as_user(people.members[1].user)
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(
+            url(meeting, "salle") + "?do=voter", {"ballot": ballot.pk, "choice": "no"}
+        )
+    assert response.status_code == 302
+    sql = [q["sql"] for q in context.captured_queries]
+    written = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "deliberation_vote"'))
+    assert sum('FROM "deliberation_ballot"' in q for q in sql[:written]) == 2
+    assert sum('FROM "deliberation_attendance"' in q for q in sql[:written]) == 1
+    assert Vote.objects.get(ballot=ballot, voter=people.members[1]).choice == "no"
