@@ -207,7 +207,7 @@ def screen_times(result: Result) -> str:
 
 
 def report(
-    fanout: list[tuple[int, int, Result, tuple[Result, Result], list[int]]],
+    fanout: list[tuple[int, int, Result, tuple[Result, Result, Result], list[int]]],
     pages: prod_pages.Rows,
     memory: tuple[list[float], list[float], list[float], int, list[int]],
     profiles: dict[str, Profile],
@@ -236,16 +236,19 @@ def report(
         "`websockets` broadcast server (one process, no proxy) measured by the same load "
         "generator in the same run, twice: plain ws://, and wss:// with the topology's "
         "certificate (the load generator then decrypts every message, as it does from "
-        "nginx). With room screens: the same, with that many "
+        "nginx). The daphne floor is the same broadcast as an ASGI application served by "
+        "daphne (tests/bench/floor_daphne.py: no Django, no Channels, one process, ws://): "
+        "what the server alone costs. With room screens: the same, with that many "
         "sockets of the room's screen page (`?audience=screen`) connected too, whose fragment "
         "each push renders as well; p50, p95 and delivered are the N watchers', the screens' "
         "own times are in the last column.",
         "",
         "| N | room screens | per process | delivered | p50 | p95 | floor p95 "
-        "| p95 ÷ floor p95 | TLS floor p95 | p95 ÷ TLS floor p95 | screens' times |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| p95 ÷ floor p95 | TLS floor p95 | p95 ÷ TLS floor p95 | daphne floor p95 "
+        "| screens' times |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for size, screens, result, (floor, tls_floor), spread in fanout:
+    for size, screens, result, (floor, tls_floor, daphne_floor), spread in fanout:
         per_process = " + ".join(str(count) for count in spread)
         lost = f" (lost: {result.lost})" if result.lost else ""
         lines.append(
@@ -253,7 +256,8 @@ def report(
             f"({result.delivered}/{size}){lost} | {result.p50_ms:.0f} ms "
             f"| {result.p95_ms:.0f} ms | {floor.p95_ms:.0f} ms "
             f"| {result.p95_ms / floor.p95_ms:.1f}× | {tls_floor.p95_ms:.0f} ms "
-            f"| {result.p95_ms / tls_floor.p95_ms:.1f}× | {screen_times(result)} |"
+            f"| {result.p95_ms / tls_floor.p95_ms:.1f}× | {daphne_floor.p95_ms:.0f} ms "
+            f"| {screen_times(result)} |"
         )
     sections[FANOUT] = [*lines, ""]
 
@@ -354,22 +358,24 @@ def main() -> None:
 
     # One vote unmeasured first: each process's first requests pay for imports and templates.
     vote(10)
-    fanout: list[tuple[int, int, Result, tuple[Result, Result], list[int]]] = []
+    fanout: list[tuple[int, int, Result, tuple[Result, Result, Result], list[int]]] = []
     folder = Path(topology.state["workdir"])
     tls = (str(folder / "cert.pem"), str(folder / "key.pem"), context)
     for size in sizes:
         floor = asyncio.run(floor_run(size))
         tls_floor = asyncio.run(floor_run(size, tls))
+        daphne_floor = asyncio.run(floor_run(size, daphne=True))
         # Without, then with the room's screens, against the same floor.
         for screens in sorted({0, args.screens}):
             result, spread = vote(size, screens)
-            fanout.append((size, screens, result, (floor, tls_floor), spread))
+            fanout.append((size, screens, result, (floor, tls_floor, daphne_floor), spread))
             print(
                 f"N={size:5} screens {screens}: connected {result.connected} delivered "
                 f"{result.delivered_pct:5.1f} % p50 {result.p50_ms:7.1f} ms p95 "
                 f"{result.p95_ms:7.1f} ms | floor p95 {floor.p95_ms:6.1f} ms | ratio "
                 f"{result.p95_ms / floor.p95_ms:5.1f}× | TLS floor {tls_floor.p95_ms:6.1f} ms, "
-                f"{result.p95_ms / tls_floor.p95_ms:5.1f}× | screens {screen_times(result)} "
+                f"{result.p95_ms / tls_floor.p95_ms:5.1f}× | daphne floor "
+                f"{daphne_floor.p95_ms:6.1f} ms | screens {screen_times(result)} "
                 f"| per process {spread} | lost {result.lost or '-'}",
                 flush=True,
             )

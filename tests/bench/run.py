@@ -107,10 +107,15 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-async def floor_run(watchers: int, tls: tuple[str, str, ssl.SSLContext] | None = None) -> Result:
-    """The bare broadcast; `tls`: (certificate, key, a client context trusting it) for wss://."""
+async def floor_run(
+    watchers: int, tls: tuple[str, str, ssl.SSLContext] | None = None, *, daphne: bool = False
+) -> Result:
+    """The bare broadcast; `tls`: (certificate, key, a client context trusting it) for wss://;
+    `daphne`: the same broadcast served by daphne (tests.bench.floor_daphne), plain ws://."""
     port = free_port()
     command = [PYTHON, "-m", "tests.bench.floor", str(port), *(tls[:2] if tls else ())]
+    if daphne:
+        command = [PYTHON, "-m", "daphne", "-p", str(port), "tests.bench.floor_daphne:application"]
     server = start(command, dict(os.environ))
     context = tls[2] if tls else None
     try:
