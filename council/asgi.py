@@ -9,6 +9,8 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from council.origins import SameOriginValidator  # noqa: E402
@@ -21,6 +23,14 @@ application = ProtocolTypeRouter(
         "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# One cache client per process, shared by every request and socket. Django keeps its cache
+# clients in an asgiref Local, which under ASGI is one per task unless the process's own
+# context holds them first: every request and every socket connection then made a client of
+# its own, and with Redis a connection of its own, left to the garbage collector. Their
+# clients are thread-safe (redis-py's pool; local memory takes a lock).
+for alias in settings.CACHES:
+    caches[alias]
 
 # What start-up built (apps, models, the URL patterns and the views they import) lives as
 # long as the process: frozen out of the garbage collector's way, a full collection during a
