@@ -18,9 +18,12 @@ def _database() -> None:
 
 
 async def _channel_layer() -> None:
-    # A probe, not a broadcast: it sends to a channel of its own and reads it back.
+    # A probe, not a broadcast: it sends to a channel of its own and reads it back. The
+    # channel has the sockets' prefix: channels-redis reads a process's channels one prefix
+    # at a time, and while a socket waits for a push (always, on a meeting night) a probe
+    # with a prefix of its own would wait behind it and fail.
     layer = get_channel_layer()
-    channel = await layer.new_channel("healthz.")
+    channel = await layer.new_channel()
     await layer.send(channel, {"type": "healthz.ping"})
     message = await asyncio.wait_for(layer.receive(channel), timeout=2)
     if message.get("type") != "healthz.ping":
