@@ -135,8 +135,15 @@ class _Relay:
                         await socket.close(code=CLOSE_LAYER_RESTARTED)
 
     async def stop(self) -> None:
+        # The last socket may leave while the relay is still joining: wait for the join to
+        # end, or it would start reading for no socket and stay in the group for good.
+        if self.started is not None and not self.started.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self.started)
         for task in self.tasks:
             task.cancel()
+        if not self.channel:
+            return
         try:
             await self.layer.group_discard(self.group, self.channel)
         except Exception:
