@@ -67,7 +67,7 @@ def _record(
         "recorded_by": acting_user,
     }
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # a duplicate refuses the whole vote
             if ballot.is_secret:
                 BallotParticipation.objects.create(**fields)
             else:
@@ -98,8 +98,7 @@ def reseal(ballot: Ballot, change: Any) -> None:
     ballot.save(update_fields=["urn"])
 
 
-@transaction.atomic
-def do_cast_vote(
+def _cast_vote(
     ballot_id: int,
     choice: str | tuple[str, ...],
     *,
@@ -139,6 +138,10 @@ def do_cast_vote(
         seat.voter.user_id, events.OwnVoteRecorded(meeting_id=meeting.pk, ballot_id=ballot.pk)
     )
     return ballot
+
+
+# `check_cast_vote` runs `_cast_vote` in its own transaction: no savepoint, under the lock.
+do_cast_vote = transaction.atomic(_cast_vote)
 
 
 def clean_ballot_id(ballot_id: Any) -> int:
@@ -212,7 +215,7 @@ def check_cast_vote(
             _("Vous n'avez pas de droit de vote dans ce scrutin."),
         )
         refuse_election_round(ballot)
-        return do_cast_vote(
+        return _cast_vote(
             ballot.pk,
             _clean_choice(choice),
             proxy_for_id=_optional_id(

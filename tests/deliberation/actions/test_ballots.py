@@ -403,3 +403,29 @@ def test_decision_is_immutable(session):
     with pytest.raises(ImmutableError):
         Decision.objects.all().delete()
     assert Decision.objects.get(pk=d.pk).outcome == "rejected"
+
+
+def test_a_vote_takes_no_savepoint_inside_its_check(session):
+    """The check's transaction is the vote's: the vote and its row's insert set no
+    savepoint of their own (two statements each, while the ballot's row is locked)."""
+    b = session.open_ballot()
+    with CaptureQueriesContext(connection) as context:
+        actions.check_cast_vote(b.pk, "yes", acting_user=session.people.members[4].user)
+    savepoints = [q["sql"] for q in context.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    # The test runs inside a transaction: the check's own block is the one savepoint.
+    assert len(savepoints) == 1, savepoints
+
+
+def test_a_duplicate_that_slips_past_the_guard_is_refused_and_rolled_back(session, monkeypatch):
+    """Should two casts of one seat both pass the guard, the database's constraint refuses
+    the second with the same message, and its whole transaction (audit entry included)
+    is rolled back: the connection goes on."""
+    b = session.open_ballot()
+    voter = session.people.members[4].user
+    actions.check_cast_vote(b.pk, "yes", acting_user=voter)
+    audited = AuditEntry.objects.count()
+    monkeypatch.setattr(actions.votes.guards, "guard_already_voted", lambda *args: None)
+    with pytest.raises(ActionError, match="déjà été enregistré"):
+        actions.check_cast_vote(b.pk, "no", acting_user=voter)
+    assert list(Vote.objects.filter(ballot=b).values_list("choice", flat=True)) == ["yes"]
+    assert AuditEntry.objects.count() == audited
