@@ -19,11 +19,7 @@ FOOTER_SLUGS = ("accessibilite", "contact")
 class Frame:
     """What the frame around every page reads from the page tree (the menu, the footer's
     pages, the shown page's translations), in one query per request rather than one or
-    two per tag. Each page is the tree's own row, as the tags read them before.
-
-    The menu and the footer are read in two languages only: the site's own (where a page
-    is looked up, and what a language without a translation falls back to) and the
-    active one; the shown page's translations in all."""
+    two per tag. Each page is the tree's own row, as the tags read them before."""
 
     def __init__(self, request, page: Page | None) -> None:
         self.site = Site.find_for_request(request)
@@ -32,8 +28,7 @@ class Frame:
         if isinstance(page, Page):
             wanted |= Q(translation_key=page.translation_key)
         if root is not None:
-            shown = Q(locale_id=root.locale_id) | Q(locale__language_code=get_language())
-            wanted |= shown & (
+            wanted |= (
                 Q(translation_key=root.translation_key)
                 | Q(depth=root.depth + 1, live=True, show_in_menus=True)
                 | Q(

@@ -35,29 +35,3 @@ def test_home_page_leaves_out_restricted_pages(home, news_index):
     html = client.get("/").content.decode()
     assert shown.title in html
     assert restricted.title not in html
-
-
-def test_the_frame_reads_the_menus_of_two_languages_not_every_one(demo_site):
-    """The menu and footer of a page in Dutch: read in Dutch and in the site's own French
-    (what an untranslated section falls back to), not in English; the shown page's
-    translations in every language, for the language switcher."""
-    from django.test import RequestFactory
-    from django.utils.translation import override
-
-    from cms.models import HomePage
-    from cms.templatetags.site_tags import Frame
-
-    dutch_home = HomePage.objects.get(locale__language_code="nl")
-    with override("nl"):
-        frame = Frame(RequestFactory().get("/nl/"), dutch_home)
-        languages = {(p.depth, p.locale.language_code) for p in frame.rows}
-        assert {"nl", "fr"} <= {code for depth, code in languages if depth > dutch_home.depth}
-        assert (dutch_home.depth + 1, "en") not in languages
-        assert {p.locale.language_code for p in frame.translations(dutch_home)} == {
-            "fr",
-            "nl",
-            "en",
-        }
-        navigation = frame.navigation()
-        assert "raad" in [p.slug for p in navigation]
-        assert {p.locale.language_code for p in navigation} == {"nl"}
