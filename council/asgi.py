@@ -1,3 +1,4 @@
+import asyncio
 import gc
 import os
 
@@ -7,6 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
+from asgiref.typing import ASGIReceiveCallable as Receive  # noqa: E402
+from asgiref.typing import ASGISendCallable as Send  # noqa: E402
+from asgiref.typing import Scope  # noqa: E402
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -14,15 +18,24 @@ from django.core.cache import caches  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from council.origins import SameOriginValidator  # noqa: E402
+from deliberation import push  # noqa: E402
 from deliberation.live.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # The full origin (scheme, host, port), not only the host: council/origins.py.
         "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+
+async def application(scope: Scope, receive: Receive, send: Send) -> None:
+    # The pushes of the views and socket handlers this loop's threads run leave from it,
+    # each as soon as it is rendered (deliberation/push.py).
+    push.serve_on(asyncio.get_running_loop())
+    await router(scope, receive, send)
+
 
 # One cache client per process, shared by every request and socket. Django keeps its cache
 # clients in an asgiref Local, which under ASGI is one per task unless the process's own
