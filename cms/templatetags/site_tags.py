@@ -6,8 +6,9 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
+from cms import site_lookup
 from cms.translation import content_language
 
 register = template.Library()
@@ -22,7 +23,7 @@ class Frame:
     two per tag. Each page is the tree's own row, as the tags read them before."""
 
     def __init__(self, request, page: Page | None) -> None:
-        self.site = Site.find_for_request(request)
+        self.site = site_lookup.find_for_request(request)
         root = self.site.root_page if self.site else None
         wanted = Q(pk__in=[])
         if isinstance(page, Page):
@@ -215,7 +216,7 @@ def localized_slugurl(context, slug):
             return ""
         page = found.slug_page(slug)
         return page.get_url(request) if page else ""
-    site = Site.find_for_request(request)
+    site = site_lookup.find_for_request(request)
     if site is None:
         return ""
     page = Page.objects.in_site(site).filter(slug=slug).first()
