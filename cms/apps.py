@@ -10,7 +10,7 @@ class CmsConfig(AppConfig):
         # Once a ballot's close has committed (deliberation.events.DecisionRecorded): the
         # minutes it approves, and the archive's index. Each runs on its own after the
         # commit: a failure is logged and cannot undo the decision.
-        from cms import page_cache, site_lookup
+        from cms import page_cache, site_cache
         from cms.archive import search_index
         from cms.minutes import minutes
         from deliberation import events
@@ -19,5 +19,5 @@ class CmsConfig(AppConfig):
         events.subscribe(search_index.index_recorded_decision, events.DecisionRecorded)
         # Anonymous readers' pages: what invalidates them (cms.page_cache's map).
         page_cache.connect()
-        # The site of each host, kept in the cache (cms.site_lookup).
-        site_lookup.connect()
+        # The site of each host, kept in the cache (cms.site_cache).
+        site_cache.connect()

@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -8,38 +7,33 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cms import site_lookup
+from cms import site_cache
+from cms.site_cache import FOOTER_SLUGS
 from cms.translation import content_language
 
 register = template.Library()
 
-# The pages every page's footer links to, read with the rest of the frame.
-FOOTER_SLUGS = ("accessibilite", "contact")
-
 
 class Frame:
     """What the frame around every page reads from the page tree (the menu, the footer's
-    pages, the shown page's translations), in one query per request rather than one or
-    two per tag. Each page is the tree's own row, as the tags read them before."""
+    pages, the shown page's translations): the site's rows from the cache
+    (cms.site_cache), and the shown page's translations, in one query, unless it is the
+    home page, whose translations are among the site's rows."""
 
     def __init__(self, request, page: Page | None) -> None:
-        self.site = site_lookup.find_for_request(request)
+        self.site = site_cache.find_for_request(request)
         root = self.site.root_page if self.site else None
-        wanted = Q(pk__in=[])
-        if isinstance(page, Page):
-            wanted |= Q(translation_key=page.translation_key)
-        if root is not None:
-            wanted |= (
-                Q(translation_key=root.translation_key)
-                | Q(depth=root.depth + 1, live=True, show_in_menus=True)
-                | Q(
-                    translation_key__in=Page.objects.in_site(self.site)
-                    .filter(slug__in=FOOTER_SLUGS)
-                    .values("translation_key")
-                )
-            )
+        rows = site_cache.frame_rows(self.site) if self.site else []
+        # The home page in any language: its translations are the site's rows.
+        home = root.translation_key if root is not None else None
+        is_home = isinstance(page, Page) and page.translation_key == home
+        if isinstance(page, Page) and not is_home:
+            read = {p.pk for p in rows}
+            translations = Page.objects.filter(translation_key=page.translation_key)
+            rows = [*rows, *(p for p in translations.select_related("locale") if p.pk not in read)]
+            rows.sort(key=lambda p: p.path)
         self.root = root
-        self.rows = list(Page.objects.filter(wanted).select_related("locale").order_by("path"))
+        self.rows = rows
 
     def translations(self, page: Page) -> list[Page]:
         return [p for p in self.rows if p.translation_key == page.translation_key]
@@ -216,7 +210,7 @@ def localized_slugurl(context, slug):
             return ""
         page = found.slug_page(slug)
         return page.get_url(request) if page else ""
-    site = site_lookup.find_for_request(request)
+    site = site_cache.find_for_request(request)
     if site is None:
         return ""
     page = Page.objects.in_site(site).filter(slug=slug).first()

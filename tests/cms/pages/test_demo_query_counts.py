@@ -10,9 +10,9 @@ from cms.models import MeetingPage
 from tests.cms.conftest import add_news
 from tests.cms.pages.test_query_counts import count_queries
 
-HOME_CEILING = 9
+HOME_CEILING = 8
 # The figures measured when these ceilings were set.
-CEILINGS = {"meeting page": 17, "/decisions/": 6, "decision page": 11}
+CEILINGS = {"meeting page": 17, "/decisions/": 5, "decision page": 10}
 
 
 def test_public_pages_stay_under_their_query_ceilings(demo_site):
