@@ -13,9 +13,10 @@ The dependency map (the one place that says what depends on what):
 
   group               read by                                  bumped by
   ------------------  ---------------------------------------  ------------------------------
-  site                every cached page (menus, footer,        contact settings saved; a page
-                      language switcher)                       moved or deleted; a page shown
-                                                               in menus published/unpublished
+  site                every cached page (menus, footer,        contact settings saved; a site
+                      language switcher)                       saved or deleted; a page moved
+                                                               or deleted; a page shown in
+                                                               menus published/unpublished
   page:<translation>  the Wagtail page in every language       that page or one of its
                       (one translation_key for all locales)    descendants published,
                                                                unpublished (scheduled or not)
@@ -57,7 +58,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
 from django.utils.translation import get_language_from_path
 from redis.exceptions import RedisError
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.models import ContactSettings, NewsIndexPage, NewsPage, StandardPage
@@ -290,7 +291,8 @@ def _on_page_published(sender: Any, instance: Page, **kwargs: Any) -> None:
     page_changed(instance)
 
 
-def _on_page_moved(sender: Any, instance: Page, **kwargs: Any) -> None:
+def _on_site_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A page moved, a site saved or deleted: what every page shows of the site."""
     _after_commit(SITE, PAGES)
 
 
@@ -323,9 +325,12 @@ def connect() -> None:
     events.subscribe(on_event)
     page_published.connect(_on_page_published, dispatch_uid="page_cache.published")
     page_unpublished.connect(_on_page_published, dispatch_uid="page_cache.unpublished")
-    post_page_move.connect(_on_page_moved, dispatch_uid="page_cache.moved")
+    post_page_move.connect(_on_site_changed, dispatch_uid="page_cache.moved")
     post_delete.connect(_on_page_deleted, dispatch_uid="page_cache.deleted")
     post_save.connect(_on_settings_saved, sender=ContactSettings, dispatch_uid="page_cache.s")
+    # A site saved or deleted (its root page, its host): every page.
+    post_save.connect(_on_site_changed, sender=Site, dispatch_uid="page_cache.site_saved")
+    post_delete.connect(_on_site_changed, sender=Site, dispatch_uid="page_cache.site_deleted")
     for model in RECORDS:
         uid = f"page_cache.{model.__name__}"
         post_save.connect(_on_record_saved, sender=model, dispatch_uid=uid + ".saved")

@@ -32,7 +32,7 @@ from typing import Any
 from websockets.typing import Origin
 
 from tests.bench import page_cache
-from tests.bench.loadgen import LOCAL_ORIGIN, Result, measure, tls_options
+from tests.bench.loadgen import Result, measure, tls_options
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -166,7 +166,8 @@ async def platform_run(
         watchers,
         trigger,
         lambda message: "deliberation.vote_count_changed" in message,
-        origin=Origin(base) if ssl_context else LOCAL_ORIGIN,
+        # The platform accepts a socket from its own origin only (council/origins.py).
+        origin=Origin(base),
         ssl_context=ssl_context,
         others=[url + "?audience=screen&lang=fr"] * screens,
     )
@@ -196,7 +197,7 @@ def idle_memory(
     (through nginx, spread over the processes), and how many of them were accepted."""
     from websockets.asyncio.client import ClientConnection, connect
 
-    origin = Origin(base) if ssl_context else LOCAL_ORIGIN
+    origin = Origin(base)
 
     async def hold() -> tuple[list[float], int]:
         url = base.replace("http", "ws", 1) + f"/ws/meetings/{meeting}/"
@@ -284,6 +285,8 @@ def main() -> None:
                 result = asyncio.run(
                     platform_run(base, ids["meeting"], ids["ballot"], size, next(voters))
                 )
+                if not result.connected:
+                    raise SystemExit(f"{layer} N={size}: no socket was accepted (see the log)")
                 rows.append((layer, size, result, floor))
                 print(
                     f"{layer:9} N={size:5}: connected {result.connected} "

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
-from wagtail.models import Locale, Site
+from wagtail.models import Locale, Page, Site
 
 from cms import page_cache
-from cms.models import ContactSettings, MeetingPage, NewsIndexPage, NewsPage
+from cms.models import ContactSettings, MeetingPage, NewsIndexPage, NewsPage, StandardPage
 from council.models import Membership, Role
 from deliberation import actions
 from deliberation.models import Comment, Decision, Meeting
@@ -126,6 +126,19 @@ def test_page_changes_reach_every_language(demo_site, django_capture_on_commit_c
         contact.save()
     for path in paths:
         assert "nouvelle-adresse@example.org" in html(Client(), path), path
+
+    # A site saved in the admin (here, a new root page): every page is read afresh.
+    warm(paths)
+    other = StandardPage(title="Maison multiservice de quartier", slug="maison-multiservice")
+    with commits(execute=True):
+        Page.get_first_root_node().add_child(instance=other)
+        other.save_revision().publish()
+    assert "Maison multiservice de quartier" not in html(Client(), "/")
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = other
+    with commits(execute=True):
+        site.save()
+    assert "Maison multiservice de quartier" in html(Client(), "/")
 
 
 def _chair(council):
