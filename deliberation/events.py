@@ -319,6 +319,15 @@ class VoteCountChanged(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class RoomVotesChanged(VoteCountChanged):
+    """The count changed by a vote of a seat in the room (online or at the roll call), a
+    roll-call entry taken back or the room's totals: the roll call and whether the ballot
+    can close change with it."""
+
+    type: ClassVar[str] = "deliberation.room_votes_changed"
+
+
+@dataclasses.dataclass(frozen=True)
 class OwnVoteRecorded(Event):
     """To the voter's own group: their ballot paper now shows the vote as recorded."""
 

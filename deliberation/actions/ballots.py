@@ -29,11 +29,14 @@ from deliberation.models import (
 )
 
 
-def ballot_event(ballot: Ballot, votes: int) -> None:
+def ballot_event(ballot: Ballot, votes: int, *, room: bool = False) -> None:
+    """The count changed: by a vote from outside the room, or (`room`) by a seat in the room
+    or the room's totals."""
     meeting_id = ballot.agenda_item.meeting_id
+    event = events.RoomVotesChanged if room else events.VoteCountChanged
     meeting_event(
         meeting_id,
-        events.VoteCountChanged(
+        event(
             meeting_id=meeting_id,
             item_id=ballot.agenda_item_id,
             ballot_id=ballot.pk,

@@ -214,7 +214,7 @@ def do_record_paper_count(
         count=ballots,
         previous_count=previous_count,
     )
-    ballot_event(ballot, selectors.votes_cast(ballot))
+    ballot_event(ballot, selectors.votes_cast(ballot), room=True)
     return ballot
 
 

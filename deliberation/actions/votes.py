@@ -133,7 +133,7 @@ def _cast_vote(
     refuse_if(guards.guard_already_voted(ballot, _seat_owner(seat, presence)), "choice")
     recorded_channel = VoteChannel.PROXY if seat.proxy_for is not None else channel
     _record(ballot, seat, choice, recorded_channel, presence, acting_user=acting_user)
-    ballot_event(ballot, selectors.votes_cast(ballot))
+    ballot_event(ballot, selectors.votes_cast(ballot), room=seat.in_room)
     user_event(
         seat.voter.user_id, events.OwnVoteRecorded(meeting_id=meeting.pk, ballot_id=ballot.pk)
     )
@@ -295,7 +295,7 @@ def do_undo_room_vote(ballot_id: int, vote_id: int, *, acting_user: User) -> Vot
         choice=last.choice,
         recorded_by=last.recorded_by_id,
     )
-    ballot_event(ballot, selectors.votes_cast(ballot))
+    ballot_event(ballot, selectors.votes_cast(ballot), room=True)
     user_event(
         last.voter.user_id, events.OwnVoteRecorded(meeting_id=meeting.pk, ballot_id=ballot.pk)
     )
@@ -365,7 +365,7 @@ def do_record_room_totals(
             totals=[yes, no, abstain],
             previous=previous,
         )
-    ballot_event(ballot, selectors.votes_cast(ballot))
+    ballot_event(ballot, selectors.votes_cast(ballot), room=True)
     return ballot
 
 

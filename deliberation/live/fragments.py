@@ -47,8 +47,18 @@ FRAGMENTS: dict[str, Fragment] = {
         Fragment(
             "console-ballots", "deliberation/fragments/console_ballots.html", frozenset({STAFF})
         ),
+        # Inside console-ballots: the open ballot's participation.
+        Fragment(
+            "console-turnout", "deliberation/fragments/console_turnout.html", frozenset({STAFF})
+        ),
         Fragment(
             "console-roll-call", "deliberation/fragments/console_roll_call.html", frozenset({STAFF})
+        ),
+        # Inside console-roll-call: its count of votes.
+        Fragment(
+            "console-roll-call-count",
+            "deliberation/fragments/console_roll_call_count.html",
+            frozenset({STAFF}),
         ),
         Fragment(
             "console-attendance",
@@ -61,6 +71,10 @@ FRAGMENTS: dict[str, Fragment] = {
             frozenset({STAFF}),
         ),
         Fragment(SCREEN_FRAGMENT, "deliberation/fragments/screen.html", frozenset({SCREEN})),
+        # Inside the screen: the open ballot's count (and running tally, where shown).
+        Fragment(
+            "screen-turnout", "deliberation/fragments/screen_turnout.html", frozenset({SCREEN})
+        ),
     )
 }
 
@@ -111,8 +125,16 @@ EVENT_FRAGMENTS: dict[str, tuple[tuple[str, ...], bool | tuple[str, ...]]] = {
     "deliberation.speakers_changed": (("live-speakers", "console-timekeeping"), _FLOOR),
     "deliberation.speaking_time_changed": (("live-speakers", "console-timekeeping"), False),
     "deliberation.ballot_opened": ((*_BALLOT, "live-item"), True),
+    # A vote from outside the room changes only the counts: not the room's roll call, nor
+    # whether the console may close the ballot.
     "deliberation.vote_count_changed": (
-        ("live-votes-cast", "console-ballots", "console-roll-call"),
+        ("live-votes-cast", "console-turnout", "console-roll-call-count", "screen-turnout"),
+        False,
+    ),
+    # A seat in the room voted (online or at the roll call), an entry was taken back or
+    # the totals entered: the roll call changes, and whether the ballot can close.
+    "deliberation.room_votes_changed": (
+        ("live-votes-cast", "console-ballots", "console-roll-call", "screen-turnout"),
         False,
     ),
     "deliberation.version_merged": (_TEXT, False),
@@ -126,14 +148,22 @@ USER_EVENT_FRAGMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Fragments inside another one: rendered with it, pushed alone when only they change.
+INNER_FRAGMENTS = frozenset(
+    {"live-votes-cast", "console-turnout", "console-roll-call-count", "screen-turnout"}
+)
+
+OUTER_FRAGMENTS = tuple(key for key in FRAGMENTS if key not in INNER_FRAGMENTS)
+
 # Events the room's screen does not show (comments stay on the pages people read).
 SCREEN_SILENT = frozenset({"deliberation.comment_added", "deliberation.comment_moderated"})
 
 
 def fragments_for(event_type: str) -> tuple[tuple[str, ...], bool | tuple[str, ...]]:
     if event_type not in EVENT_FRAGMENTS:
-        return tuple(FRAGMENTS), True
+        return OUTER_FRAGMENTS, True
     keys, users = EVENT_FRAGMENTS[event_type]
-    if event_type not in SCREEN_SILENT:
+    # The whole screen, unless the event is silent there or names the part it changes.
+    if event_type not in SCREEN_SILENT and not any(SCREEN in FRAGMENTS[k].audiences for k in keys):
         keys = (*keys, SCREEN_FRAGMENT)
     return keys, users

@@ -19,8 +19,8 @@ from deliberation.live.announcements import announcement
 from deliberation.live.fragments import (
     FRAGMENTS,
     MEMBERS,
+    OUTER_FRAGMENTS,
     SCREEN,
-    SCREEN_FRAGMENT,
     USER_EVENT_FRAGMENTS,
     USER_FRAGMENTS,
     fragments_for,
@@ -47,7 +47,7 @@ def render_room(
 ) -> dict[str, str]:
     """The room's fragments for its audience; `rendered` keeps, across the audiences of one
     push, those that are the same for every audience seeing the same current item."""
-    wanted = FRAGMENTS if keys is None else keys
+    wanted = OUTER_FRAGMENTS if keys is None else keys
     out: dict[str, str] = {}
     for key in wanted:
         fragment = FRAGMENTS[key]
@@ -97,7 +97,7 @@ def iter_meeting_fragments(
         return
     rendered: dict[tuple[str, int | None], str] = {}
     for audience in events.AUDIENCES:
-        if audience == SCREEN and SCREEN_FRAGMENT not in keys:
+        if audience == SCREEN and not any(SCREEN in FRAGMENTS[key].audiences for key in keys):
             continue
         room = RoomState(meeting, audience)
         # One reading of the room serves every audience, as far as each may see it.

@@ -403,6 +403,15 @@ def test_ballot_on_an_amendment_reaches_every_screen(
                 f"{expected} votes exprimés" if expected > 1 else "1 vote exprimé",
                 timeout=PUSH_TIMEOUT_MS,
             )
+        # The consoles count them too: the chair's participation, the roll call's line.
+        _refresh_if_static(chair)
+        expect(chair.locator("#console-turnout")).to_contain_text(
+            "Participation : 2 votes exprimés", timeout=PUSH_TIMEOUT_MS
+        )
+        _refresh_if_static(secretary)
+        expect(secretary.locator("#console-roll-call-count")).to_contain_text(
+            "2 votes exprimés", timeout=PUSH_TIMEOUT_MS
+        )
 
         # The secretariat records the room's votes by roll call.
         _refresh_if_static(secretary)

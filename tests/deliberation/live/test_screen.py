@@ -176,17 +176,21 @@ def test_screen_pushes_are_rendered_once_for_the_screen_audience(session, captur
         pushes.append((group, json.loads(message["text"])))
     screen = [p for g, p in pushes if g == events.audience_group(session.meeting.pk, "screen")]
     assert len(screen) == 1
-    assert set(screen[0]["fragments"]) == {live.SCREEN_FRAGMENT}
-    # The screen's fragment goes to the screen audience only.
+    # A vote changes the screen's count only, not the whole screen.
+    assert set(screen[0]["fragments"]) == {"screen-turnout"}
+    # The screen's fragments go to the screen audience only.
     others = [p for g, p in pushes if ".screen." not in g]
-    assert all(live.SCREEN_FRAGMENT not in p["fragments"] for p in others)
+    assert all(not set(p["fragments"]) & {"screen", "screen-turnout"} for p in others)
 
 
 def test_comments_do_not_push_to_the_screen():
     keys, _users = live.fragments_for("deliberation.comment_added")
     assert live.SCREEN_FRAGMENT not in keys
-    keys, _users = live.fragments_for("deliberation.vote_count_changed")
+    keys, _users = live.fragments_for("deliberation.speakers_changed")
     assert live.SCREEN_FRAGMENT in keys
+    keys, _users = live.fragments_for("deliberation.vote_count_changed")
+    assert "screen-turnout" in keys
+    assert live.SCREEN_FRAGMENT not in keys
 
 
 def test_screen_audience_allowed_where_the_public_is(session, meeting):

@@ -289,7 +289,7 @@ def test_undoing_a_room_vote_tells_every_screen_and_the_voter(people, meeting, b
     with capture() as sent:
         actions.check_undo_room_vote(ballot.pk, vote.pk, acting_user=secretary)
     assert [(group, event.type) for group, event in sent] == [
-        (events.meeting_group(meeting.pk), "deliberation.vote_count_changed"),
+        (events.meeting_group(meeting.pk), "deliberation.room_votes_changed"),
         (events.user_group(member.user_id), "deliberation.own_vote_recorded"),
     ]
     assert sent[0][1].votes_cast == 0
