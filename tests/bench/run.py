@@ -165,7 +165,8 @@ async def platform_run(
         url,
         watchers,
         trigger,
-        lambda message: "deliberation.vote_count_changed" in message,
+        # The count, whichever event brings it (a voter in the room sends room_votes_changed).
+        lambda message: '"votes_cast":' in message,
         # The platform accepts a socket from its own origin only (council/origins.py).
         origin=Origin(base),
         ssl_context=ssl_context,
